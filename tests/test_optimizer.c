@@ -52,8 +52,9 @@ static void test_lhs_stratified(void **state)
     }
 }
 
-static void sphere_shifted(const double *X, int n, double *f, void *ctx)
+static void sphere_shifted(const double *X, int n, const double *bound, double *f, void *ctx)
 {
+    (void)bound; /* always evaluated in full */
     const double *c = ctx;
     for (int i = 0; i < n; i++) {
         double s = 0;
@@ -63,8 +64,9 @@ static void sphere_shifted(const double *X, int n, double *f, void *ctx)
     }
 }
 
-static void rosenbrock2(const double *X, int n, double *f, void *ctx)
+static void rosenbrock2(const double *X, int n, const double *bound, double *f, void *ctx)
 {
+    (void)bound; /* always evaluated in full */
     (void)ctx;
     for (int i = 0; i < n; i++) {
         double a = X[2 * i], b = X[2 * i + 1];
@@ -74,9 +76,14 @@ static void rosenbrock2(const double *X, int n, double *f, void *ctx)
 
 static de_params params(int dim, int pop, int maxgen, double atol)
 {
-    de_params p = {.dim = dim, .population = pop, .max_generations = maxgen,
-                   .min_generations = 10, .mutation = 0.5, .crossover = 0.9,
-                   .atol = atol, .bad_value = 1e30};
+    de_params p = {.dim = dim,
+                   .population = pop,
+                   .max_generations = maxgen,
+                   .min_generations = 10,
+                   .mutation = 0.5,
+                   .crossover = 0.9,
+                   .atol = atol,
+                   .bad_value = 1e30};
     return p;
 }
 
@@ -87,16 +94,16 @@ static void test_de_finds_minimum(void **state)
     double lo[3] = {-2000, 0.3, 0}, hi[3] = {20, 1.1, 5};
     de_params p = params(3, 50, 500, 0); /* atol 0: run until no improvement */
     de_result r;
-    assert_int_equal(de_minimize(&p, rng_make_key(1, 2), 10, 11, lo, hi, NULL, sphere_shifted,
-                                 center, &r), 0);
+    assert_int_equal(
+        de_minimize(&p, rng_make_key(1, 2), 10, 11, lo, hi, NULL, sphere_shifted, center, &r), 0);
     assert_close(r.x[0], center[0], 0, 1e-3);
     assert_close(r.x[1], center[1], 0, 1e-5);
     assert_close(r.x[2], center[2], 0, 1e-5);
 
     double lo2[2] = {-2, -2}, hi2[2] = {2, 2};
     de_params p2 = params(2, 30, 1000, 0);
-    assert_int_equal(de_minimize(&p2, rng_make_key(3, 4), 10, 11, lo2, hi2, NULL, rosenbrock2,
-                                 NULL, &r), 0);
+    assert_int_equal(
+        de_minimize(&p2, rng_make_key(3, 4), 10, 11, lo2, hi2, NULL, rosenbrock2, NULL, &r), 0);
     assert_close(r.x[0], 1.0, 0, 1e-3);
     assert_close(r.x[1], 1.0, 0, 2e-3);
 }
@@ -118,8 +125,9 @@ static void test_de_deterministic_and_x0(void **state)
     assert_true(b.generations == 10); /* no improvement possible: stops at the minimum */
 }
 
-static void nan_objective(const double *X, int n, double *f, void *ctx)
+static void nan_objective(const double *X, int n, const double *bound, double *f, void *ctx)
 {
+    (void)bound; /* always evaluated in full */
     (void)X;
     (void)ctx;
     for (int i = 0; i < n; i++)
@@ -132,21 +140,19 @@ static void test_de_bad_values(void **state)
     double lo[2] = {0, 0}, hi[2] = {1, 1};
     de_params p = params(2, 10, 50, 1e-3);
     de_result r;
-    assert_int_equal(de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL,
-                                 &r), 0);
+    assert_int_equal(
+        de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r), 0);
     assert_true(r.f == 1e30);
     p.population = 2;
-    assert_int_equal(de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL,
-                                 &r), -1);
+    assert_int_equal(
+        de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r), -1);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rng_is_counter_based),
-        cmocka_unit_test(test_lhs_stratified),
-        cmocka_unit_test(test_de_finds_minimum),
-        cmocka_unit_test(test_de_deterministic_and_x0),
+        cmocka_unit_test(test_rng_is_counter_based), cmocka_unit_test(test_lhs_stratified),
+        cmocka_unit_test(test_de_finds_minimum),     cmocka_unit_test(test_de_deterministic_and_x0),
         cmocka_unit_test(test_de_bad_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

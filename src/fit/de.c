@@ -19,7 +19,7 @@ int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t p
     if (x0)
         for (int d = 0; d < dim; d++)
             pop[d] = x0[d];
-    fn(pop, n, f, ctx);
+    fn(pop, n, NULL, f, ctx);
     long evals = n;
     int best = 0;
     for (int i = 0; i < n; i++) {
@@ -38,7 +38,7 @@ int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t p
         gen++;
         for (int i = 0; i < n; i++)
             de_make_trial(p, key, phase_gen, gen, i, pop, best, lo, hi, trials + i * dim);
-        fn(trials, n, ft, ctx);
+        fn(trials, n, f, ft, ctx); /* a trial must beat its parent */
         evals += n;
         for (int i = 0; i < n; i++) {
             ft[i] = de_sanitize(ft[i], p->bad_value);

@@ -10,8 +10,10 @@
 #include "core/rng.h"
 #include "fit/de_core.h"
 
-/* Evaluates n candidates X[n*dim] into f[n]. */
-typedef void (*de_objective)(const double *X, int n, double *f, void *ctx);
+/* Evaluates n candidates X[n*dim] into f[n]. bound (NULL: none) holds,
+ * per candidate, the value it must beat to be used: an objective may stop
+ * early and store any value > bound[i] once it knows f > bound[i]. */
+typedef void (*de_objective)(const double *X, int n, const double *bound, double *f, void *ctx);
 
 typedef struct {
     double x[DE_MAX_DIM]; /* best member */

@@ -71,8 +71,9 @@ typedef struct {
     double log_data[LP_N_ENERGIES];
 } kappa_ctx;
 
-static void kappa_objective(const double *X, int n, double *f, void *ctx)
+static void kappa_objective(const double *X, int n, const double *bound, double *f, void *ctx)
 {
+    (void)bound; /* always evaluated in full */
     const kappa_ctx *k = ctx;
     double model[LP_N_ENERGIES];
     for (int i = 0; i < n; i++)

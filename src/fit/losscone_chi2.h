@@ -90,6 +90,15 @@ LP_HD double lc_model_value(int method, double model)
     return method == FIT_METHOD_LILLIS ? model : log(model + LP_EPS);
 }
 
+/* log1p(t) for 0 <= t < LC_LOG1P_SERIES_MAX by its Taylor series: the
+ * first omitted term, t^7/7 < 2e-22, is far below the round-off of the
+ * logarithms it is added to. */
+#define LC_LOG1P_SERIES_MAX 1e-3
+LP_HD double lc_log1p_small(double t)
+{
+    return t * (1.0 - t * (0.5 - t * (1.0 / 3.0 - t * (0.25 - t * (0.2 - t * (1.0 / 6.0))))));
+}
+
 /* First index in [lo, hi) with pitch > x (upper bound). */
 LP_HD int lc_upper_bound(const double *pitch, int lo, int hi, double x)
 {
@@ -143,9 +152,46 @@ LP_HD int lc_cone_split(const lc_prepared *p, int lo, int hi, double x)
     return lo;
 }
 
-/* Raw chi2 sum (not reduced) of a candidate (U, r, A). */
-LP_HD double lc_chi2_sum(const lc_prepared *p, const losscone_shape *s, double u, double r,
-                         double a)
+/* Sum of terms over bins [a, b) of one row that get the beam g·gauss on
+ * top of the model value `base` (c = lc_model_value(base)). For halekas,
+ * ln(base + beam + EPS) = c + log1p(t) with t = beam / (base + EPS): a short
+ * series while t is small (most beam bins; t grows with pitch along the
+ * row, so the series bins come first), a log1p beyond. */
+LP_HD double lc_beam_segment(const lc_prepared *p, int method, int a, int b, double base, double c,
+                             double g)
+{
+    double total = 0.0;
+    if (method == FIT_METHOD_LILLIS) {
+        for (int i = a; i < b; i++) {
+            double d = p->value[i] - (base + g * p->gauss[i]);
+            total += d * d;
+        }
+        return total;
+    }
+    const double scale = g / (base + LP_EPS);
+    int i = a;
+    for (; i < b; i++) {
+        double t = scale * p->gauss[i];
+        if (t >= LC_LOG1P_SERIES_MAX)
+            break;
+        double d = p->value[i] - c - lc_log1p_small(t);
+        total += d * d;
+    }
+    for (; i < b; i++) {
+        double d = p->value[i] - c - log1p(scale * p->gauss[i]);
+        total += d * d;
+    }
+    return total;
+}
+
+/* Raw chi2 sum (not reduced) of a candidate (U, r, A), or, as soon as
+ * the partial sum exceeds `bound`, that partial sum (a value > bound: every
+ * term is >= 0, so the full sum would exceed it too). The optimizer passes
+ * the value a candidate must beat, so losing candidates cost a fraction of
+ * a full evaluation; INFINITY gives the full sum. The cheap no-beam parts
+ * of all rows come first, the beam bins (logs) last. */
+LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, double u, double r,
+                                 double a, double bound)
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
@@ -154,6 +200,11 @@ LP_HD double lc_chi2_sum(const lc_prepared *p, const losscone_shape *s, double u
     const double center = du > s->beam_width_ev ? du : s->beam_width_ev;
     /* ln(A / negligible): rows with ½ze² above it get no beam (and no exp). */
     const double log_a = beam_on ? log(a / LC_BEAM_NEGLIGIBLE) : 0.0;
+    /* beam rows, evaluated after the rest: first bin with the beam, cone
+     * split, beam energy factor */
+    int beam_row[LP_N_ENERGIES], beam_j[LP_N_ENERGIES], beam_k[LP_N_ENERGIES];
+    double beam_g[LP_N_ENERGIES];
+    int n_beam = 0;
     double total = 0.0;
     for (int row = 0; row < p->n_rows; row++) {
         int lo = p->row_start[row], hi = p->row_start[row + 1];
@@ -175,26 +226,57 @@ LP_HD double lc_chi2_sum(const lc_prepared *p, const losscone_shape *s, double u
                 j = lc_lower_bound(p->pitch, lo, hi, 180.0 - za * s->beam_sigma_deg);
             }
         }
-        int k = lc_cone_split(p, lo, j, x); /* [lo,k): inside (model 1) */
-        total += lc_segment(p, row, lo, k, c_in) + lc_segment(p, row, k, j, c_out);
-        for (int i = j; i < hi; i++) {
-            int inside = p->pitch[i] <= 90.0 || p->sin2[i] >= x;
-            double model = (inside ? 1.0 : s->background) + g * p->gauss[i];
-            total += lc_term(m, p->value[i], model);
+        int k = lc_cone_split(p, lo, hi, x); /* [lo,k): inside (model 1) */
+        int kn = k < j ? k : j;
+        total += lc_segment(p, row, lo, kn, c_in) + lc_segment(p, row, kn, j, c_out);
+        if (total > bound)
+            return total;
+        if (j < hi) {
+            beam_row[n_beam] = row;
+            beam_j[n_beam] = j;
+            beam_k[n_beam] = k > j ? k : j;
+            beam_g[n_beam] = g;
+            n_beam++;
         }
     }
+    for (int b = 0; b < n_beam && !(total > bound); b++) {
+        int hi = p->row_start[beam_row[b] + 1];
+        total += lc_beam_segment(p, m, beam_j[b], beam_k[b], 1.0, c_in, beam_g[b]);
+        total += lc_beam_segment(p, m, beam_k[b], hi, s->background, c_out, beam_g[b]);
+    }
     return total;
+}
+
+/* Raw chi2 sum (not reduced) of a candidate (U, r, A). */
+LP_HD double lc_chi2_sum(const lc_prepared *p, const losscone_shape *s, double u, double r,
+                         double a)
+{
+    return lc_chi2_sum_bounded(p, s, u, r, a, INFINITY);
+}
+
+/* Degrees of freedom the lillis sum is divided by (1 for halekas). */
+LP_HD double lc_chi2_scale(const lc_prepared *p)
+{
+    int dof = p->n_bins - 3;
+    return p->method == FIT_METHOD_LILLIS ? (double)(dof > 1 ? dof : 1) : 1.0;
 }
 
 /* The objective the optimizer minimizes: halekas sum, or lillis reduced. */
 LP_HD double lc_chi2(const lc_prepared *p, const losscone_shape *s, double u, double r, double a)
 {
-    double c = lc_chi2_sum(p, s, u, r, a);
-    if (p->method == FIT_METHOD_LILLIS) {
-        int dof = p->n_bins - 3;
-        c /= (double)(dof > 1 ? dof : 1);
-    }
-    return c;
+    return lc_chi2_sum(p, s, u, r, a) / lc_chi2_scale(p);
+}
+
+/* lc_chi2, or some value > bound once the candidate is known to be worse
+ * than bound (see lc_chi2_sum_bounded). A value <= bound is exact. */
+LP_HD double lc_chi2_bounded(const lc_prepared *p, const losscone_shape *s, double u, double r,
+                             double a, double bound)
+{
+    const double scale = lc_chi2_scale(p);
+    /* the margin keeps the early exit strictly on the far side of bound
+     * despite the rounding of bound * scale */
+    const double sum = lc_chi2_sum_bounded(p, s, u, r, a, bound * scale * (1.0 + 1e-12));
+    return sum / scale;
 }
 
 #endif

@@ -163,11 +163,12 @@ typedef struct {
     const losscone_shape *shape;
 } objective_ctx;
 
-static void objective(const double *X, int n, double *f, void *ctx)
+static void objective(const double *X, int n, const double *bound, double *f, void *ctx)
 {
     const objective_ctx *o = ctx;
     for (int i = 0; i < n; i++)
-        f[i] = lc_chi2(o->p, o->shape, X[3 * i], X[3 * i + 1], X[3 * i + 2]);
+        f[i] = lc_chi2_bounded(o->p, o->shape, X[3 * i], X[3 * i + 1], X[3 * i + 2],
+                               bound ? bound[i] : INFINITY);
 }
 
 static void result_nan(losscone_result *out)
@@ -193,9 +194,13 @@ static void fit_one(const losscone_settings *s, const double *lhs, const losscon
     objective_ctx ctx = {p, &s->shape};
     /* Phase 1: the shared LHS sample set. */
     int best = 0;
+    const int qc = s->method == FIT_METHOD_LILLIS && s->emit_u_width_qc;
     for (int i = 0; i < s->lhs_samples; i++) {
-        lhs_chi2[i] = de_sanitize(lc_chi2(p, &s->shape, lhs[3 * i], lhs[3 * i + 1], lhs[3 * i + 2]),
-                                  LC_CHI2_BAD);
+        /* only values below the best so far (plus the QC window) matter */
+        double bound = i ? lhs_chi2[best] + (qc ? s->u_width_dchi2 : 0.0) : INFINITY;
+        lhs_chi2[i] = de_sanitize(
+            lc_chi2_bounded(p, &s->shape, lhs[3 * i], lhs[3 * i + 1], lhs[3 * i + 2], bound),
+            LC_CHI2_BAD);
         if (lhs_chi2[i] < lhs_chi2[best])
             best = i;
     }
