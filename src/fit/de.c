@@ -29,9 +29,9 @@ int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t p
     }
 
     /* Best value at the end of each of the last DE_WINDOW generations. */
-    enum { DE_WINDOW = 10 };
-    double history[DE_WINDOW];
-    for (int k = 0; k < DE_WINDOW; k++)
+    const int window = de_window(p);
+    double history[DE_MAX_WINDOW];
+    for (int k = 0; k < window; k++)
         history[k] = f[best];
     int gen = 0;
     while (gen < p->max_generations) {
@@ -53,11 +53,11 @@ int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t p
             if (f[i] < f[best] || (f[i] == f[best] && i < best))
                 best = i;
         /* Converged when the best improved by less than atol over the last
-         * DE_WINDOW generations (docs/decisions.md: a single quiet
-         * generation is common in best/1/bin and stopped fits too early). */
-        double window_start = history[gen % DE_WINDOW];
-        history[gen % DE_WINDOW] = f[best];
-        if (gen >= p->min_generations && gen >= DE_WINDOW && window_start - f[best] < p->atol)
+         * `window` generations (docs/decisions.md: without the polish a
+         * single quiet generation stopped fits too early). */
+        double window_start = history[gen % window];
+        history[gen % window] = f[best];
+        if (gen >= p->min_generations && gen >= window && window_start - f[best] < p->atol)
             break;
     }
     memset(out, 0, sizeof *out);

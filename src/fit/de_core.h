@@ -23,7 +23,20 @@ typedef struct {
     double crossover;    /* CR */
     double atol;         /* stop when best improves by less than this */
     double bad_value;    /* replaces a non-finite objective */
+    int window;          /* converged: best improved < atol over this many
+                            generations (1: physics.md's literal rule);
+                            <= 0: DE_DEFAULT_WINDOW */
 } de_params;
+
+#define DE_DEFAULT_WINDOW 10 /* docs/decisions.md "Convergence over a window" */
+#define DE_MAX_WINDOW 16
+
+/* The window a de_params asks for, within [1, DE_MAX_WINDOW]. */
+LP_HD int de_window(const de_params *p)
+{
+    int w = p->window <= 0 ? DE_DEFAULT_WINDOW : p->window;
+    return w > DE_MAX_WINDOW ? DE_MAX_WINDOW : w;
+}
 
 /* Trial vector of member i in generation gen (gen >= 1). pop is
  * population*dim row-major, best the index of the best member. Mutant

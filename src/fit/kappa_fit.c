@@ -97,7 +97,7 @@ static void fit_one(const kappa_settings *s, const kappa_data *d, kappa_result *
     double lo[2] = {s->kappa_min, s->log10_theta_min}, hi[2] = {s->kappa_max, s->log10_theta_max};
     de_params p = {
         2,       s->population, s->max_generations, s->min_generations, s->mutation, s->crossover,
-        s->atol, LC_CHI2_BAD};
+        s->atol, LC_CHI2_BAD,   DE_DEFAULT_WINDOW};
     de_result r;
     de_minimize(&p, rng_make_key(s->seed, d->sweep_id), d->rng_phase_init, d->rng_phase_gen, lo, hi,
                 NULL, kappa_objective, &ctx, &r);

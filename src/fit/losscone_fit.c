@@ -13,6 +13,7 @@
 #include "fit/de.h"
 #include "fit/lhs_core.h"
 #include "fit/losscone_chi2.h"
+#include "fit/losscone_polish.h"
 #include "physics/normalize.h"
 #include "physics/pitch.h"
 
@@ -34,6 +35,8 @@ void losscone_settings_init(losscone_settings *s)
     s->mutation = DE_MUTATION;
     s->crossover = DE_CROSSOVER;
     s->atol = DE_ATOL;
+    s->polish = 1;
+    s->polish_starts = LC_POLISH_LHS_STARTS;
     s->u_width_dchi2 = U_WIDTH_DCHI2;
     s->u_width_identifiable_max_v = U_WIDTH_IDENTIFIABLE_MAX_V;
     s->seed = 42;
@@ -78,10 +81,10 @@ static double row_max_incident(const losscone_sweep *sw, int r)
     return lc_row_max_incident(sw->flux[r], sw->pitch_deg[r]);
 }
 
-static int by_pitch(const void *a, const void *b)
+/* Pitch key with NaN last. */
+static double pitch_key(double pitch)
 {
-    const double *x = a, *y = b;
-    return x[0] < y[0] ? -1 : x[0] > y[0];
+    return isnan(pitch) ? INFINITY : pitch;
 }
 
 /* Build the fast chi2 layout of one sweep (also used by the CUDA backend's
@@ -92,34 +95,45 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
     p->n_rows = sw->n_rows;
     p->u_sc = sw->u_sc;
     int n = 0;
-    double pairs[LP_N_CHANNELS][2];
+    /* Channels by pitch. Neighbouring rows see nearly the same field
+     * direction, so each row's insertion sort starts from the previous
+     * row's order and does little work. */
+    int order[LP_N_CHANNELS];
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        order[c] = c;
     for (int r = 0; r < sw->n_rows; r++) {
+        const double *pitch = sw->pitch_deg[r];
+        for (int i = 1; i < LP_N_CHANNELS; i++) {
+            int c = order[i], j = i;
+            double key = pitch_key(pitch[c]);
+            while (j > 0 && pitch_key(pitch[order[j - 1]]) > key) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = c;
+        }
         p->energy[r] = sw->energy[r];
         p->row_start[r] = n;
         double mx = s->method == FIT_METHOD_LILLIS ? row_max_incident(sw, r) : 0.0;
-        int k = 0;
-        for (int c = 0; c < LP_N_CHANNELS; c++)
-            if (bin_masked(s, sw, r, c, mx)) {
-                pairs[k][0] = sw->pitch_deg[r][c];
-                pairs[k][1] = lc_value(p->method, sw->norm[r][c]);
-                k++;
-            }
-        qsort(pairs, (size_t)k, sizeof pairs[0], by_pitch);
         double s1 = 0.0, s2 = 0.0;
         p->sum1[n + r] = 0.0;
         p->sum2[n + r] = 0.0;
-        for (int i = 0; i < k; i++) {
-            p->pitch[n + i] = pairs[i][0];
-            p->value[n + i] = pairs[i][1];
-            p->gauss[n + i] = lc_beam_pitch_factor(&s->shape, pairs[i][0]);
-            double sp = sin(pairs[i][0] * (LP_PI / 180.0));
-            p->sin2[n + i] = sp * sp;
-            s1 += pairs[i][1];
-            s2 += pairs[i][1] * pairs[i][1];
-            p->sum1[n + i + 1 + r] = s1;
-            p->sum2[n + i + 1 + r] = s2;
+        for (int i = 0; i < LP_N_CHANNELS; i++) {
+            const int c = order[i];
+            if (!bin_masked(s, sw, r, c, mx))
+                continue;
+            const double v = lc_value(p->method, sw->norm[r][c]),
+                         sp = sin(pitch[c] * (LP_PI / 180.0));
+            p->pitch[n] = pitch[c];
+            p->value[n] = v;
+            p->gauss[n] = lc_beam_pitch_factor(&s->shape, pitch[c]);
+            p->sin2[n] = sp * sp;
+            s1 += v;
+            s2 += v * v;
+            n++;
+            p->sum1[n + r] = s1;
+            p->sum2[n + r] = s2;
         }
-        n += k;
     }
     p->row_start[sw->n_rows] = n;
     p->n_bins = n;
@@ -192,25 +206,30 @@ static void fit_one(const losscone_settings *s, const double *lhs, const losscon
     if (p->n_bins == 0 || (s->method == FIT_METHOD_LILLIS && p->n_bins < LILLIS_MIN_BINS))
         return;
     objective_ctx ctx = {p, &s->shape};
-    /* Phase 1: the shared LHS sample set. */
-    int best = 0;
+    /* Phase 1: the shared LHS sample set; the best few are kept as extra
+     * polish starts. */
     const int qc = s->method == FIT_METHOD_LILLIS && s->emit_u_width_qc;
+    double top_f[LC_POLISH_MAX_STARTS + 1];
+    int top_i[LC_POLISH_MAX_STARTS + 1], n_top = 0;
+    const int cap = 1 + (s->polish ? s->polish_starts : 0);
     for (int i = 0; i < s->lhs_samples; i++) {
-        /* only values below the best so far (plus the QC window) matter */
-        double bound = i ? lhs_chi2[best] + (qc ? s->u_width_dchi2 : 0.0) : INFINITY;
+        /* only values that can enter the list (or the QC window) matter */
+        double bound = n_top < cap ? INFINITY : top_f[n_top - 1];
+        if (qc && n_top > 0 && top_f[0] + s->u_width_dchi2 > bound)
+            bound = top_f[0] + s->u_width_dchi2;
         lhs_chi2[i] = de_sanitize(
             lc_chi2_bounded(p, &s->shape, lhs[3 * i], lhs[3 * i + 1], lhs[3 * i + 2], bound),
             LC_CHI2_BAD);
-        if (lhs_chi2[i] < lhs_chi2[best])
-            best = i;
+        lc_top_insert(top_f, top_i, &n_top, cap, lhs_chi2[i], i);
     }
+    const int best = top_i[0];
     const double *x0 = lhs + 3 * best;
     /* Phase 2: DE over the full bounds with member 0 = x0. */
     double lo[3] = {s->u_min, s->r_min, s->beam_amp_fixed ? s->beam_amp : s->a_min};
     double hi[3] = {s->u_max, s->r_max, s->beam_amp_fixed ? s->beam_amp : s->a_max};
     de_params dp = {
-        3,       s->population, s->max_generations, s->min_generations, s->mutation, s->crossover,
-        s->atol, LC_CHI2_BAD};
+        3,       s->population, s->max_generations,   s->min_generations, s->mutation, s->crossover,
+        s->atol, LC_CHI2_BAD,   losscone_de_window(s)};
     de_result dr;
     de_minimize(&dp, rng_make_key(s->seed, sw->sweep_id), RNG_PHASE_LC_DE_INIT, RNG_PHASE_LC_DE, lo,
                 hi, x0, objective, &ctx, &dr);
@@ -220,6 +239,21 @@ static void fit_one(const losscone_settings *s, const double *lhs, const losscon
         x[0] = dr.x[0];
         x[1] = dr.x[1];
         x[2] = dr.x[2];
+    }
+    if (s->polish) {
+        lc_polish_lines(p, &s->shape, lo, hi, x, &f);
+        for (int k = 1; k < n_top; k++) {
+            const double *xs = lhs + 3 * top_i[k];
+            double y[3] = {xs[0], xs[1], xs[2]}, fy = top_f[k];
+            lc_polish_lines(p, &s->shape, lo, hi, y, &fy);
+            if (fy < f) {
+                f = fy;
+                x[0] = y[0];
+                x[1] = y[1];
+                x[2] = y[2];
+            }
+        }
+        lc_polish_final(p, &s->shape, lo, hi, x, &f);
     }
     out->generations = dr.generations;
     out->chi2 = f;
@@ -262,7 +296,8 @@ void losscone_fit_one(const losscone_settings *s, const double *lhs, const lossc
 lp_status losscone_fit_cpu(const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
                            int threads, losscone_result *out, lp_error *err)
 {
-    if (s->lhs_samples < 1 || s->population < 4 || s->population > DE_MAX_POPULATION)
+    if (s->lhs_samples < 1 || s->population < 4 || s->population > DE_MAX_POPULATION ||
+        s->polish_starts < 0 || s->polish_starts > LC_POLISH_MAX_STARTS)
         return lp_error_set(err, LP_ERR_USAGE, "bad loss-cone optimizer settings");
     double *lhs = malloc((size_t)s->lhs_samples * 3 * sizeof *lhs);
     if (!lhs)

@@ -9,7 +9,9 @@
 #include <stdint.h>
 
 #include "core/constants.h"
+#include "core/hostdev.h"
 #include "core/status.h"
+#include "fit/de_core.h"
 #include "fit/fit_types.h"
 #include "fit/losscone_chi2.h"
 #include "physics/instrument.h"
@@ -30,13 +32,22 @@ typedef struct {
     int max_generations; /* 500 */
     int min_generations; /* 10 */
     double mutation, crossover, atol;
+    int polish;          /* 1: exact line-search polish after DE (ours) */
+    int polish_starts;   /* extra polish starts: the next-best LHS samples */
     int emit_u_width_qc; /* lillis only */
     double u_width_dchi2, u_width_identifiable_max_v;
     uint64_t seed;
 } losscone_settings;
 
-/* Defaults of physics.md §4. */
+/* Defaults of physics.md §4, with the polish on. */
 void losscone_settings_init(losscone_settings *s);
+
+/* DE convergence window of a fit: physics.md's one generation when the
+ * polish follows, DE_DEFAULT_WINDOW without it (docs/decisions.md). */
+LP_HD int losscone_de_window(const losscone_settings *s)
+{
+    return s->polish ? 1 : DE_DEFAULT_WINDOW;
+}
 
 /* One sweep's fit input. Unused rows/bins are NaN. */
 typedef struct {

@@ -17,17 +17,12 @@
 #define BLOCK_SYNC() ((void)0) /* a test may define it first (OpenMP barrier) */
 #endif
 
-/* Convergence window of the DE loop: must equal DE_WINDOW of fit/de.c
- * (the CPU tests compare the block body with de_minimize generation for
- * generation, so a mismatch fails them). */
-#define DE_BLOCK_WINDOW 10
-
 /* Scalars of a DE run shared by the threads of a block (written by thread
  * 0 only, read by all after a BLOCK_SYNC). */
 typedef struct {
-    int best;                        /* index of the best member */
-    int done;                        /* 1: converged */
-    double history[DE_BLOCK_WINDOW]; /* best value at the end of the last generations */
+    int best;                      /* index of the best member */
+    int done;                      /* 1: converged */
+    double history[DE_MAX_WINDOW]; /* best value at the end of the last generations */
 } de_block_shared;
 
 /* Working memory of one DE run (shared memory on the device). */

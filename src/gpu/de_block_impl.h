@@ -3,7 +3,7 @@
  * = x0, best/1/bin trials from de_core.h, deferred updates, lowest index
  * wins ties, per-sweep convergence) written for a block of nt threads.
  * Same streams and the same decisions as de_minimize, so a block reproduces
- * the CPU loop (including its DE_WINDOW-generation convergence test);
+ * the CPU loop (including its de_window() convergence test);
  * every reduction is a fixed-order scan by thread 0 (no
  * atomics), so results are deterministic.
  *
@@ -41,7 +41,7 @@ LP_HD void DEB_FN(int tid, int nt, const de_params *p, rng_key key, uint64_t pha
                 best = i;
         s->best = best;
         s->done = 0;
-        for (int k = 0; k < DE_BLOCK_WINDOW; k++)
+        for (int k = 0; k < de_window(p); k++)
             s->history[k] = m->f[best];
     }
     BLOCK_SYNC();
@@ -71,11 +71,11 @@ LP_HD void DEB_FN(int tid, int nt, const de_params *p, rng_key key, uint64_t pha
                     b = i;
             s->best = b;
             /* converged: the best improved by less than atol over the last
-             * DE_BLOCK_WINDOW generations (as fit/de.c) */
-            const double window_start = s->history[gen % DE_BLOCK_WINDOW];
-            s->history[gen % DE_BLOCK_WINDOW] = m->f[b];
-            s->done = gen >= p->min_generations && gen >= DE_BLOCK_WINDOW &&
-                      window_start - m->f[b] < p->atol;
+             * de_window() generations (as fit/de.c) */
+            const int w = de_window(p);
+            const double window_start = s->history[gen % w];
+            s->history[gen % w] = m->f[b];
+            s->done = gen >= p->min_generations && gen >= w && window_start - m->f[b] < p->atol;
         }
         BLOCK_SYNC();
         if (s->done)

@@ -52,6 +52,7 @@ LP_HD void kg_config_init(const kappa_settings *s, kg_config *c)
     c->de.crossover = s->crossover;
     c->de.atol = s->atol;
     c->de.bad_value = LC_CHI2_BAD;
+    c->de.window = DE_DEFAULT_WINDOW;
     c->lo[0] = s->kappa_min;
     c->hi[0] = s->kappa_max;
     c->lo[1] = s->log10_theta_min;

@@ -20,6 +20,7 @@
 #include "fit/lhs_core.h"
 #include "fit/losscone_chi2.h"
 #include "fit/losscone_fit.h"
+#include "fit/losscone_polish.h"
 #include "gpu/block_sync.h"
 #include "physics/losscone_model.h"
 
@@ -39,6 +40,8 @@ typedef struct {
     uint64_t seed;
     int emit_u_width;
     double u_width_dchi2, u_width_max_v;
+    int polish;   /* exact line-search polish (fit/losscone_polish.h), fp64 only */
+    int n_starts; /* LHS samples kept: x0 plus the extra polish starts */
 } lcg_config;
 
 /* Scalars shared by a block's threads (thread 0 writes, all read after a
@@ -48,9 +51,18 @@ typedef struct {
     int best_lhs;
     double f_x0;
     double x0[LCG_DIM];
+    /* the best LHS samples, ascending (top_i[0] = x0), and each polish
+     * start's result (start 0: the DE answer) */
+    int n_top;
+    int top_i[LC_POLISH_MAX_STARTS + 1];
+    double top_f[LC_POLISH_MAX_STARTS + 1];
+    double start_x[LC_POLISH_MAX_STARTS + 1][LCG_DIM];
+    double start_f[LC_POLISH_MAX_STARTS + 1];
 } lcg_shared;
 
-/* Derive the block settings from the fit settings (physics.md §4.2, §4.4). */
+/* Derive the block settings from the fit settings (physics.md §4.2, §4.4).
+ * Precisions without the fp64 layout cannot polish: lcg_config_no_polish
+ * gives them the optimizer as it was before the polish. */
 LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)
 {
     memset(c, 0, sizeof *c);
@@ -65,6 +77,9 @@ LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)
     c->de.crossover = s->crossover;
     c->de.atol = s->atol;
     c->de.bad_value = LC_CHI2_BAD;
+    c->de.window = losscone_de_window(s);
+    c->polish = s->polish;
+    c->n_starts = 1 + (s->polish ? s->polish_starts : 0);
     c->lo[0] = s->u_min;
     c->hi[0] = s->u_max;
     c->lo[1] = s->r_min;
@@ -78,6 +93,13 @@ LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)
     c->emit_u_width = c->lillis && s->emit_u_width_qc;
     c->u_width_dchi2 = s->u_width_dchi2;
     c->u_width_max_v = s->u_width_identifiable_max_v;
+}
+
+LP_HD void lcg_config_no_polish(lcg_config *c)
+{
+    c->polish = 0;
+    c->n_starts = 1;
+    c->de.window = DE_DEFAULT_WINDOW;
 }
 
 /* The CPU fitter's fast chi2 layout (fit/losscone_chi2.h) of one sweep,

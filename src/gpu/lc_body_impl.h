@@ -150,10 +150,13 @@ LP_HD void LCB_T(lcg_fit_block)(int tid, int nt, const LCB_T(lcg_sweep) * sw, co
         lhs_f[j] = de_sanitize(LCB_T(lcg_chi2)(sw, c, lhs + j * LCG_DIM), LC_CHI2_BAD);
     BLOCK_SYNC();
     if (tid == 0) {
-        int b = 0;
-        for (int j = 1; j < c->n_lhs; j++)
-            if (lhs_f[j] < lhs_f[b])
-                b = j;
+        /* x0 and the extra polish starts: the lowest values, as the CPU
+         * keeps them (lc_top_insert) */
+        int cap = c->n_starts < 1 ? 1 : c->n_starts;
+        s->n_top = 0;
+        for (int j = 0; j < c->n_lhs; j++)
+            lc_top_insert(s->top_f, s->top_i, &s->n_top, cap, lhs_f[j], j);
+        const int b = s->top_i[0];
         s->best_lhs = b;
         s->f_x0 = lhs_f[b];
         for (int d = 0; d < LCG_DIM; d++)
@@ -161,14 +164,48 @@ LP_HD void LCB_T(lcg_fit_block)(int tid, int nt, const LCB_T(lcg_sweep) * sw, co
     }
     BLOCK_SYNC();
     de_result res;
+    int polished = 0;
     LCB_T(lcg_de_block)
     (tid, nt, &c->de, rng_make_key(c->seed, sw->sweep_id), RNG_PHASE_LC_DE_INIT, RNG_PHASE_LC_DE,
      c->lo, c->hi, s->x0, &ctx, m, &res);
+#ifdef LCB_PREPARED
+    if (c->polish) {
+        /* Start 0 is the better of x0 and the DE best (thread 0 holds the
+         * DE result), starts 1.. the next LHS samples; one thread each. */
+        if (tid == 0) {
+            const int de_better = res.f < s->f_x0;
+            for (int d = 0; d < LCG_DIM; d++)
+                s->start_x[0][d] = de_better ? res.x[d] : s->x0[d];
+            s->start_f[0] = de_better ? res.f : s->f_x0;
+        }
+        BLOCK_SYNC();
+        for (int k = tid; k < s->n_top; k += nt) {
+            if (k > 0) {
+                for (int d = 0; d < LCG_DIM; d++)
+                    s->start_x[k][d] = lhs[s->top_i[k] * LCG_DIM + d];
+                s->start_f[k] = s->top_f[k];
+            }
+            lc_polish_lines(&sw->p, &c->shape, c->lo, c->hi, s->start_x[k], &s->start_f[k]);
+        }
+        BLOCK_SYNC();
+        if (tid != 0)
+            return;
+        int w = 0; /* the first of the lowest, as the CPU's sequential choice */
+        for (int k = 1; k < s->n_top; k++)
+            if (s->start_f[k] < s->start_f[w])
+                w = k;
+        res.f = s->start_f[w];
+        for (int d = 0; d < LCG_DIM; d++)
+            res.x[d] = s->start_x[w][d];
+        lc_polish_final(&sw->p, &c->shape, c->lo, c->hi, res.x, &res.f);
+        polished = 1; /* the answer already includes x0 */
+    }
+#endif
     if (tid != 0)
         return;
     const double *x = s->x0; /* the better of x0 and the DE best, as the CPU */
     double f = s->f_x0;
-    if (res.f < f) {
+    if (polished || res.f < f) {
         x = res.x;
         f = res.f;
     }

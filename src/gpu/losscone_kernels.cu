@@ -46,6 +46,7 @@ namespace
 
 struct prec_f64 {
     typedef lcg_sweep_f64 sweep;
+    static const int can_polish = 1;
     static int pack(const lcg_config *c, const losscone_sweep *in, sweep *out)
     {
         return lcg_pack_f64(c, in, out);
@@ -59,6 +60,7 @@ struct prec_f64 {
 };
 struct prec_f32 {
     typedef lcg_sweep_f32 sweep;
+    static const int can_polish = 0;
     static int pack(const lcg_config *c, const losscone_sweep *in, sweep *out)
     {
         return lcg_pack_f32(c, in, out);
@@ -72,6 +74,7 @@ struct prec_f32 {
 };
 struct prec_h16 {
     typedef lcg_sweep_h16 sweep;
+    static const int can_polish = 0;
     static int pack(const lcg_config *c, const losscone_sweep *in, sweep *out)
     {
         return lcg_pack_h16(c, in, out);
@@ -244,6 +247,8 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
     static_assert(sizeof(sweep_t) % 8 == 0, "packed sweep must be whole 8-byte words");
     lcg_config cfg;
     lcg_config_init(s, &cfg);
+    if (!P::can_polish) /* the polish needs the fp64 layout */
+        lcg_config_no_polish(&cfg);
     if (cfg.de.population < 4 || cfg.de.population > DE_MAX_POPULATION || cfg.n_lhs < 1 ||
         s->max_generations < 0)
         return lp_error_set(err, LP_ERR_USAGE,
