@@ -19,6 +19,9 @@
 
 #define LC_MAX_BINS (LP_N_ENERGIES * LP_N_CHANNELS)
 #define LC_BEAM_NEGLIGIBLE 1e-17
+/* Beyond this many σ_α from 180° the beam's pitch factor (< 6e-32) is
+ * stored as 0: no amplitude within reason makes it count. */
+#define LC_BEAM_PITCH_ZMAX 12.0
 
 typedef struct {
     int method; /* fit_method */
@@ -27,10 +30,12 @@ typedef struct {
     double u_sc;
     double energy[LP_N_ENERGIES];
     int row_start[LP_N_ENERGIES + 1]; /* bins of row r: [row_start[r], row_start[r+1]) */
+    int row_obl[LP_N_ENERGIES];       /* first bin of row r with pitch > 90° */
     double pitch[LC_MAX_BINS];        /* ascending within a row */
     double value[LC_MAX_BINS];        /* v */
-    double gauss[LC_MAX_BINS];        /* exp(-½((pitch-180)/σ_α)²): the beam's pitch factor */
-    double sin2[LC_MAX_BINS];         /* sin²(pitch): the cone test without asin */
+    double gauss[LC_MAX_BINS];        /* exp(-½((pitch-180)/σ_α)²): the beam's pitch factor
+                                         (0 beyond LC_BEAM_PITCH_ZMAX σ_α) */
+    double sin2[LC_MAX_BINS]; /* sin²(pitch) above 90° (the cone test without asin), else 1 */
     /* prefix sums with a leading zero per row: index row_start[r] + r + k */
     double sum1[LC_MAX_BINS + LP_N_ENERGIES];
     double sum2[LC_MAX_BINS + LP_N_ENERGIES];
@@ -135,16 +140,18 @@ LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c)
     return s2 - 2.0 * c * s1 + (double)(b - a) * c * c;
 }
 
-/* First index in [lo, hi) of a bin outside the loss cone for
- * x = r (1 + U/E'): a bin is inside (model 1) when pitch <= 180° - asin(√x),
- * i.e. when pitch <= 90° or sin²(pitch) >= x, which is monotone along the
- * pitch-sorted bins and needs no asin (equal to the angle test except within
- * round-off of the edge). */
-LP_HD int lc_cone_split(const lc_prepared *p, int lo, int hi, double x)
+/* First bin of row `row` outside the loss cone for x = r (1 + U/E'): a
+ * bin is inside (model 1) when pitch <= 180° - asin(√x), i.e. when
+ * pitch <= 90° or sin²(pitch) >= x. Only bins above 90° can be outside,
+ * and along them sin² falls with pitch, so a binary search over those
+ * finds the split (equal to the angle test except within round-off of the
+ * edge). */
+LP_HD int lc_row_split(const lc_prepared *p, int row, double x)
 {
+    int lo = p->row_obl[row], hi = p->row_start[row + 1];
     while (lo < hi) {
         int mid = (lo + hi) >> 1;
-        if (p->pitch[mid] <= 90.0 || p->sin2[mid] >= x)
+        if (p->sin2[mid] >= x)
             lo = mid + 1;
         else
             hi = mid;
@@ -226,7 +233,7 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
                 j = lc_lower_bound(p->pitch, lo, hi, 180.0 - za * s->beam_sigma_deg);
             }
         }
-        int k = lc_cone_split(p, lo, hi, x); /* [lo,k): inside (model 1) */
+        int k = lc_row_split(p, row, x); /* [lo,k): inside (model 1) */
         int kn = k < j ? k : j;
         total += lc_segment(p, row, lo, kn, c_in) + lc_segment(p, row, kn, j, c_out);
         if (total > bound)

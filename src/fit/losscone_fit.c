@@ -114,6 +114,7 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
         }
         p->energy[r] = sw->energy[r];
         p->row_start[r] = n;
+        p->row_obl[r] = n;
         double mx = s->method == FIT_METHOD_LILLIS ? row_max_incident(sw, r) : 0.0;
         double s1 = 0.0, s2 = 0.0;
         p->sum1[n + r] = 0.0;
@@ -122,12 +123,19 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
             const int c = order[i];
             if (!bin_masked(s, sw, r, c, mx))
                 continue;
-            const double v = lc_value(p->method, sw->norm[r][c]),
-                         sp = sin(pitch[c] * (LP_PI / 180.0));
+            const double v = lc_value(p->method, sw->norm[r][c]);
             p->pitch[n] = pitch[c];
             p->value[n] = v;
-            p->gauss[n] = lc_beam_pitch_factor(&s->shape, pitch[c]);
-            p->sin2[n] = sp * sp;
+            p->gauss[n] = 180.0 - pitch[c] < LC_BEAM_PITCH_ZMAX * s->shape.beam_sigma_deg
+                              ? lc_beam_pitch_factor(&s->shape, pitch[c])
+                              : 0.0;
+            if (pitch[c] > 90.0) {
+                const double sp = sin(pitch[c] * (LP_PI / 180.0));
+                p->sin2[n] = sp * sp;
+            } else {
+                p->sin2[n] = 1.0;
+                p->row_obl[r] = n + 1;
+            }
             s1 += v;
             s2 += v * v;
             n++;

@@ -20,9 +20,11 @@
 #include "core/hostdev.h"
 #include "fit/losscone_chi2.h"
 
-#define LC_POLISH_CYCLES 4     /* rounds of line searches at most */
-#define LC_POLISH_AMP_GRID 8   /* coarse samples of the beam amplitude */
-#define LC_POLISH_AMP_STEPS 24 /* golden-section steps after the grid */
+/* Effort, tuned on the standard bench set (docs/performance.md): more
+ * rounds or amplitude steps found no better answers there. */
+#define LC_POLISH_CYCLES 2     /* rounds of line searches at most */
+#define LC_POLISH_AMP_GRID 5   /* coarse samples of the beam amplitude */
+#define LC_POLISH_AMP_STEPS 12 /* golden-section steps after the grid */
 #define LC_POLISH_SIMPLEX 40   /* (U, A) simplex iterations, final stage */
 
 #define LC_POLISH_LHS_STARTS 2 /* extra starts: the next-best LHS samples */
@@ -104,11 +106,11 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
         double x = r0 * (1.0 + u0 / ep);
         x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
         const double g = lc_polish_row_beam(p, s, row, u, a);
-        const int k = lc_cone_split(p, b_lo, b_hi, x);
+        const int k = lc_row_split(p, row, x);
         ep_row[row] = ep;
         c_row[row] = c;
         g_row[row] = g;
-        first[row] = lc_upper_bound(p->pitch, b_lo, b_hi, 90.0);
+        first[row] = p->row_obl[row];
         if (g == 0.0) {
             total += lc_segment(p, row, b_lo, k, c_in) + lc_segment(p, row, k, b_hi, c_out);
         } else {
@@ -196,7 +198,7 @@ LP_HD void lc_amp_prepare(const lc_prepared *p, const losscone_shape *s, double 
         ep = ep < LC_E_FLOOR ? LC_E_FLOOR : ep;
         double x = r * (1.0 + u / ep);
         x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
-        const int k = lc_cone_split(p, lo, hi, x);
+        const int k = lc_row_split(p, row, x);
         const double e = lc_polish_row_beam(p, s, row, u, 1.0);
         int j = hi;
         if (e > 0.0 && -log(e) < log_a) {
