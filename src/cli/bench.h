@@ -16,6 +16,7 @@ typedef struct {
     const char *dtype;  /* --dtype (auto/fp16/fp32/fp64) */
     int threads;        /* --threads (0 = all cores) */
     const char *method; /* --method halekas|lillis (losscone) */
+    int no_polish;      /* --no-polish (losscone) */
 } bench_options;
 
 typedef struct {

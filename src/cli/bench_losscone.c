@@ -38,6 +38,7 @@ int bench_suite_losscone(const bench_options *opt, bench_result *res, lp_error *
     losscone_settings_init(&s);
     s.seed = opt->seed;
     s.method = strcmp(opt->method, "lillis") ? FIT_METHOD_HALEKAS : FIT_METHOD_LILLIS;
+    s.polish = !opt->no_polish;
     losscone_sweep *sw = malloc((size_t)n * sizeof *sw);
     losscone_result *out = malloc((size_t)n * sizeof *out);
     double *truth = malloc((size_t)n * 3 * sizeof *truth);
@@ -93,6 +94,7 @@ int bench_suite_losscone(const bench_options *opt, bench_result *res, lp_error *
     bench_add_number(res, "frac_chi2_le_true", fitted ? (double)le / (double)fitted : NAN);
     bench_add_number(res, "sweeps_fitted", (double)fitted);
     bench_add_raw(res, "method", s.method == FIT_METHOD_LILLIS ? "\"lillis\"" : "\"halekas\"");
+    bench_add_raw(res, "polish", s.polish ? "true" : "false");
     free(du);
 done:
     fit_backend_free(be);

@@ -37,6 +37,9 @@ static const char *const HELP =
     "  --u-spacecraft V      constant spacecraft potential; skips its estimation\n"
     "  --emit-u-width-qc     add U-width identifiability fields (lillis only)\n"
     "  --u-width-identifiable-max-v V   threshold for them (default 200)\n"
+    "  --no-polish           skip the exact line-search polish after DE: physics.md's\n"
+    "                        optimizer alone, with a 10-generation stopping window\n"
+    "                        (docs/decisions.md); faster, finds the minimum less often\n"
     "  --seed S              seed of every random stream (default 42)\n"
     "\n"
     "compute:\n"
@@ -58,6 +61,7 @@ enum {
     OPT_KERNELS,
     OPT_OUTPUT_DIR,
     OPT_YEAR,
+    OPT_NO_POLISH,
     OPT_MONTH,
     OPT_DAY,
     OPT_FAST,
@@ -118,6 +122,7 @@ int cmd_batch(int argc, char **argv)
         {"device", required_argument, 0, OPT_DEVICE},
         {"threads", required_argument, 0, OPT_THREADS},
         {"seed", required_argument, 0, OPT_SEED},
+        {"no-polish", no_argument, 0, OPT_NO_POLISH},
         {"overwrite", no_argument, 0, OPT_OVERWRITE},
         {"strict", no_argument, 0, OPT_STRICT},
         {"verbose", no_argument, 0, 'v'},
@@ -194,6 +199,7 @@ int cmd_batch(int argc, char **argv)
             opt.u_spacecraft = d;
             break;
         case OPT_QC: opt.emit_u_width_qc = 1; break;
+        case OPT_NO_POLISH: opt.no_polish = 1; break;
         case OPT_QC_MAX:
             if (cli_parse_double("batch", "u-width-identifiable-max-v", optarg, 0, 1e6, &d))
                 return EXIT_USAGE;

@@ -33,6 +33,7 @@ static const char *const HELP =
     "  --dtype D        auto|fp16|fp32|fp64 (GPU arithmetic; CPU is fp64)\n"
     "  --threads T      CPU worker threads (default: all cores)\n"
     "  --method M       losscone objective: halekas (default) or lillis\n"
+    "  --no-polish      losscone: physics.md's LHS + DE without the polish\n"
     "  --json           print one JSON object on stdout\n"
     "  -v, --verbose    debug logging\n";
 
@@ -91,12 +92,17 @@ double bench_now(void)
 
 int cmd_bench(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"n", required_argument, 0, 'n'},       {"seed", required_argument, 0, 's'},
-        {"fast", no_argument, 0, 'f'},          {"dtype", required_argument, 0, 'd'},
-        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
-        {"method", required_argument, 0, 'm'},  {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    static const struct option longopts[] = {{"n", required_argument, 0, 'n'},
+                                             {"seed", required_argument, 0, 's'},
+                                             {"fast", no_argument, 0, 'f'},
+                                             {"dtype", required_argument, 0, 'd'},
+                                             {"threads", required_argument, 0, 't'},
+                                             {"json", no_argument, 0, 'j'},
+                                             {"method", required_argument, 0, 'm'},
+                                             {"verbose", no_argument, 0, 'v'},
+                                             {"no-polish", no_argument, 0, 'P'},
+                                             {"help", no_argument, 0, 'h'},
+                                             {0, 0, 0, 0}};
     bench_options opt = {.n = 0, .seed = 42, .dtype = "auto", .method = "halekas"};
     int json = 0, verbose = 0, c;
     long lval;
@@ -132,6 +138,7 @@ int cmd_bench(int argc, char **argv)
             opt.method = optarg;
             break;
         case 'j': json = 1; break;
+        case 'P': opt.no_polish = 1; break;
         case 'v': verbose = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:

@@ -178,6 +178,7 @@ static lp_status batch_setup(batch_context *ctx, const char *out_path, lp_error 
     ctx->lc.beam_amp_fixed = o->beam_amp_fixed_set;
     ctx->lc.beam_amp = o->beam_amp_fixed;
     ctx->lc.emit_u_width_qc = o->emit_u_width_qc && o->method == FIT_METHOD_LILLIS;
+    ctx->lc.polish = !o->no_polish;
     ctx->lc.u_width_identifiable_max_v = o->u_width_identifiable_max_v;
     kappa_settings_init(&ctx->ks);
     ctx->ks.seed = o->seed;

@@ -24,6 +24,7 @@ typedef struct {
     int u_spacecraft_set;
     double u_spacecraft;
     int emit_u_width_qc;
+    int no_polish; /* physics.md's optimizer without the polish */
     double u_width_identifiable_max_v;
     fit_dtype dtype;
     long batch_size; /* 0 = auto */

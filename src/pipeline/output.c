@@ -155,6 +155,7 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
         lc->lhs_samples, lc->population, lc->max_generations, lc->min_generations, lc->mutation,
         lc->crossover,   lc->atol};
     ADD(npz_add_f64(w, "meta_optimizer_lhs_pop_maxgen_mingen_f_cr_atol", de, 7, err));
+    ADD(npz_add_scalar_i64(w, "meta_polish_starts", lc->polish ? 1 + lc->polish_starts : 0, err));
     const kappa_settings *ks = &ctx->ks;
     double kb[4] = {ks->kappa_min, ks->kappa_max, ks->log10_theta_min, ks->log10_theta_max};
     ADD(npz_add_f64(w, "meta_kappa_bounds_kappa_log10theta", kb, 4, err));

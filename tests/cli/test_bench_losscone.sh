@@ -12,7 +12,7 @@ for T in 1 2; do
     LAST="bench losscone --json --n 24 --threads $T"
     expect_out "^\{\"suite\": \"losscone\", \"n\": 24, \"device\": \"cpu\", \"dtype\": \"fp64\", \"threads\": $T, "
     expect_out '"items_per_s": [0-9]+\.[0-9]+, "u_abs_err_median": [0-9.e+-]+, "u_abs_err_p90": [0-9.e+-]+, '
-    expect_out '"frac_chi2_le_true": (0\.[0-9]+|1), "sweeps_fitted": 24, "method": "halekas"\}$'
+    expect_out '"frac_chi2_le_true": (0\.[0-9]+|1), "sweeps_fitted": 24, "method": "halekas", "polish": true\}$'
     # accuracy figures do not depend on the thread count
     FIG=$(printf '%s\n' "$JSON" | sed 's/.*"u_abs_err_median"/"u_abs_err_median"/')
     eval "FIG_$T=\$FIG"
@@ -21,7 +21,12 @@ check "1 and 2 threads give the same figures" test "$FIG_1" = "$FIG_2"
 
 OUT=$("$LPMAP_BIN" bench losscone --json --n 10 --method lillis --threads 1 2>/dev/null)
 LAST="bench losscone --method lillis"
-expect_out '"method": "lillis"\}$'
+expect_out '"method": "lillis", "polish": true\}$'
+
+# --no-polish: physics.md's optimizer alone, reported as such
+OUT=$("$LPMAP_BIN" bench losscone --json --n 10 --no-polish --threads 1 2>/dev/null)
+LAST="bench losscone --no-polish"
+expect_out '"method": "halekas", "polish": false\}$'
 
 expect_rc 2 "$LPMAP_BIN" bench losscone --method chebyshev
 expect_out "invalid --method 'chebyshev' \(halekas, lillis\)"
