@@ -18,6 +18,7 @@
 #include "physics/losscone_model.h"
 
 #define LC_MAX_BINS (LP_N_ENERGIES * LP_N_CHANNELS)
+#define LC_SPLIT_BUCKETS 64
 #define LC_BEAM_NEGLIGIBLE 1e-17
 /* Beyond this many σ_α from 180° the beam's pitch factor (< 6e-32) is
  * stored as 0: no amplitude within reason makes it count. */
@@ -31,11 +32,14 @@ typedef struct {
     double energy[LP_N_ENERGIES];
     int row_start[LP_N_ENERGIES + 1]; /* bins of row r: [row_start[r], row_start[r+1]) */
     int row_obl[LP_N_ENERGIES];       /* first bin of row r with pitch > 90° */
-    double pitch[LC_MAX_BINS];        /* ascending within a row */
-    double value[LC_MAX_BINS];        /* v */
-    double gauss[LC_MAX_BINS];        /* exp(-½((pitch-180)/σ_α)²): the beam's pitch factor
-                                         (0 beyond LC_BEAM_PITCH_ZMAX σ_α) */
-    double sin2[LC_MAX_BINS]; /* sin²(pitch) above 90° (the cone test without asin), else 1 */
+    /* per row: how many bins above 90° have sin² >= k/LC_SPLIT_BUCKETS
+     * (k = 0..LC_SPLIT_BUCKETS+1), to start the cone-split search close */
+    unsigned char split_ge[LP_N_ENERGIES][LC_SPLIT_BUCKETS + 2];
+    double pitch[LC_MAX_BINS]; /* ascending within a row */
+    double value[LC_MAX_BINS]; /* v */
+    double gauss[LC_MAX_BINS]; /* exp(-½((pitch-180)/σ_α)²): the beam's pitch factor
+                                  (0 beyond LC_BEAM_PITCH_ZMAX σ_α) */
+    double sin2[LC_MAX_BINS];  /* sin²(pitch) above 90° (the cone test without asin), else 1 */
     /* prefix sums with a leading zero per row: index row_start[r] + r + k */
     double sum1[LC_MAX_BINS + LP_N_ENERGIES];
     double sum2[LC_MAX_BINS + LP_N_ENERGIES];
@@ -99,6 +103,7 @@ LP_HD double lc_model_value(int method, double model)
  * first omitted term, t^7/7 < 2e-22, is far below the round-off of the
  * logarithms it is added to. */
 #define LC_LOG1P_SERIES_MAX 1e-3
+#define LC_LOG1P_TINY_MAX 1e-8 /* below, t - t²/2 is as good (t³/3 < 4e-25) */
 LP_HD double lc_log1p_small(double t)
 {
     return t * (1.0 - t * (0.5 - t * (1.0 / 3.0 - t * (0.25 - t * (0.2 - t * (1.0 / 6.0))))));
@@ -148,15 +153,19 @@ LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c)
  * edge). */
 LP_HD int lc_row_split(const lc_prepared *p, int row, double x)
 {
-    int lo = p->row_obl[row], hi = p->row_start[row + 1];
-    while (lo < hi) {
-        int mid = (lo + hi) >> 1;
-        if (p->sin2[mid] >= x)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    /* x in bucket b = floor(x·NB): every bin with sin² >= (b+2)/NB is
+     * inside and every bin with sin² < (b-1)/NB outside (one bucket of
+     * margin either side for the rounding of x·NB), so a short scan
+     * between the two counts finds the split the binary search would. */
+    const int base = p->row_obl[row];
+    int b = (int)(x * (double)LC_SPLIT_BUCKETS);
+    b = b < 0 ? 0 : (b > LC_SPLIT_BUCKETS ? LC_SPLIT_BUCKETS : b);
+    const unsigned char *ge = p->split_ge[row];
+    int i = base + ge[b + 2 > LC_SPLIT_BUCKETS + 1 ? LC_SPLIT_BUCKETS + 1 : b + 2];
+    const int end = base + ge[b > 0 ? b - 1 : 0];
+    while (i < end && p->sin2[i] >= x)
+        i++;
+    return i;
 }
 
 /* Sum of terms over bins [a, b) of one row that get the beam g·gauss on
@@ -177,6 +186,13 @@ LP_HD double lc_beam_segment(const lc_prepared *p, int method, int a, int b, dou
     }
     const double scale = g / (base + LP_EPS);
     int i = a;
+    for (; i < b; i++) { /* t < 1e-8: two terms leave < 4e-25 */
+        double t = scale * p->gauss[i];
+        if (t >= LC_LOG1P_TINY_MAX)
+            break;
+        double d = p->value[i] - c - t * (1.0 - 0.5 * t);
+        total += d * d;
+    }
     for (; i < b; i++) {
         double t = scale * p->gauss[i];
         if (t >= LC_LOG1P_SERIES_MAX)

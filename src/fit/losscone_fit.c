@@ -145,6 +145,16 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
     }
     p->row_start[sw->n_rows] = n;
     p->n_bins = n;
+    for (int r = 0; r < sw->n_rows; r++) { /* bucket counts for lc_row_split */
+        const int base = p->row_obl[r], end = p->row_start[r + 1];
+        int i = base;
+        for (int k = LC_SPLIT_BUCKETS + 1; k >= 0; k--) {
+            const double edge = (double)k / LC_SPLIT_BUCKETS;
+            while (i < end && p->sin2[i] >= edge) /* sin² falls along the row */
+                i++;
+            p->split_ge[r][k] = (unsigned char)(i - base);
+        }
+    }
 }
 
 double losscone_chi2_brute(const losscone_settings *s, const losscone_sweep *sw, double u, double r,
