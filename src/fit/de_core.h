@@ -40,14 +40,28 @@ LP_HD int de_window(const de_params *p)
 
 /* Trial vector of member i in generation gen (gen >= 1). pop is
  * population*dim row-major, best the index of the best member. Mutant
- * components are clamped to [lo, hi]. Draws: counter (phase, gen, i, 0). */
+ * components are clamped to [lo, hi]. Draws: counter (phase, gen, i, 0),
+ * and (phase, gen, i, 1) for a fourth dimension. */
 LP_HD void de_make_trial(const de_params *p, rng_key key, uint64_t phase, int gen, int i,
                          const double *pop, int best, const double *lo, const double *hi,
                          double *trial)
 {
-    double u[4], c[4];
-    rng_uniform4(key, phase, (uint64_t)gen, (uint64_t)i, 0, u);
-    rng_uniform4(key, phase, (uint64_t)gen, (uint64_t)i, 1, c);
+    /* One Philox block per trial: word 0 gives the three index draws
+     * (21 bits each, plenty for a population index), words 1-3 the
+     * crossover uniforms; a fourth dimension takes a second block. */
+    uint64_t w[4];
+    double u[3], c[4];
+    rng_words4(key, phase, (uint64_t)gen, (uint64_t)i, 0, w);
+    for (int k = 0; k < 3; k++)
+        u[k] = (double)((w[0] >> (21 * k)) & 0x1FFFFF) * (1.0 / 2097152.0);
+    c[0] = rng_u01(w[1]);
+    c[1] = rng_u01(w[2]);
+    c[2] = rng_u01(w[3]);
+    c[3] = 0.0;
+    if (p->dim > 3) {
+        rng_words4(key, phase, (uint64_t)gen, (uint64_t)i, 1, w);
+        c[3] = rng_u01(w[0]);
+    }
     int n = p->population;
     /* r1, r2: distinct, and distinct from i (as scipy's best1bin). */
     int r1 = rng_index(u[0], n - 1);

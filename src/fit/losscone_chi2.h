@@ -103,7 +103,8 @@ LP_HD double lc_model_value(int method, double model)
  * first omitted term, t^7/7 < 2e-22, is far below the round-off of the
  * logarithms it is added to. */
 #define LC_LOG1P_SERIES_MAX 1e-3
-#define LC_LOG1P_TINY_MAX 1e-8 /* below, t - t²/2 is as good (t³/3 < 4e-25) */
+#define LC_LOG1P_TINY_MAX 1e-8  /* below, t - t²/2 is as good (t³/3 < 4e-25) */
+#define LC_LOG1P_SMALL_MAX 1e-5 /* below, three terms are (t⁴/4 < 3e-21) */
 LP_HD double lc_log1p_small(double t)
 {
     return t * (1.0 - t * (0.5 - t * (1.0 / 3.0 - t * (0.25 - t * (0.2 - t * (1.0 / 6.0))))));
@@ -191,6 +192,13 @@ LP_HD double lc_beam_segment(const lc_prepared *p, int method, int a, int b, dou
         if (t >= LC_LOG1P_TINY_MAX)
             break;
         double d = p->value[i] - c - t * (1.0 - 0.5 * t);
+        total += d * d;
+    }
+    for (; i < b; i++) { /* t < 1e-5: three terms leave < 3e-21 */
+        double t = scale * p->gauss[i];
+        if (t >= LC_LOG1P_SMALL_MAX)
+            break;
+        double d = p->value[i] - c - t * (1.0 - t * (0.5 - t * (1.0 / 3.0)));
         total += d * d;
     }
     for (; i < b; i++) {

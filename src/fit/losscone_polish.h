@@ -292,76 +292,79 @@ LP_HD int lc_polish_try(const lc_prepared *p, const losscone_shape *s, double u,
     return 1;
 }
 
-/* Nelder-Mead over (U, A) at fixed r from x, steps (du, da): the beam's
- * energy position moves with U, so U and A trade off continuously inside a
- * cone cell; a simplex follows that valley. Bounds by clamping. */
+/* Nelder-Mead over (U, r, A) from x with initial steps `step`: the beam's
+ * energy position moves with U, so U, A (and r, through the cone cells
+ * the beam bins sit in) trade off continuously; a simplex follows such
+ * valleys where the line searches cannot. Bounds by clamping. */
 LP_HD int lc_polish_simplex(const lc_prepared *p, const losscone_shape *s, const double *lo,
-                            const double *hi, double du, double da, int evals, double *x, double *f)
+                            const double *hi, const double *step, int iterations, double *x,
+                            double *f)
 {
-    double v[3][2] = {{x[0], x[2]}, {x[0] + du, x[2]}, {x[0], x[2] + da}}, fv[3];
-    const double r = x[1];
-    for (int k = 0; k < 3; k++) {
-        v[k][0] = fmin(fmax(v[k][0], lo[0]), hi[0]);
-        v[k][1] = fmin(fmax(v[k][1], lo[2]), hi[2]);
-        fv[k] = k ? lc_chi2(p, s, v[k][0], r, v[k][1]) : *f;
-    }
-    for (int it = 0; it < evals; it++) {
-        /* order: v[0] best, v[2] worst */
-        for (int a = 0; a < 2; a++)
-            for (int b = 0; b < 2 - a; b++)
-                if (fv[b + 1] < fv[b]) {
-                    double t0 = v[b][0], t1 = v[b][1], tf = fv[b];
-                    v[b][0] = v[b + 1][0];
-                    v[b][1] = v[b + 1][1];
-                    fv[b] = fv[b + 1];
-                    v[b + 1][0] = t0;
-                    v[b + 1][1] = t1;
-                    fv[b + 1] = tf;
-                }
-        double c0 = 0.5 * (v[0][0] + v[1][0]), c1 = 0.5 * (v[0][1] + v[1][1]);
-        double tr[4][2];
-        const double coef[4] = {1.0, 2.0, 0.5, -0.5}; /* reflect, expand, contract out/in */
-        for (int k = 0; k < 4; k++) {
-            tr[k][0] = fmin(fmax(c0 + coef[k] * (c0 - v[2][0]), lo[0]), hi[0]);
-            tr[k][1] = fmin(fmax(c1 + coef[k] * (c1 - v[2][1]), lo[2]), hi[2]);
+    double v[4][3], fv[4];
+    for (int k = 0; k < 4; k++) {
+        for (int d = 0; d < 3; d++) {
+            double y = x[d] + (k == d + 1 ? step[d] : 0.0);
+            v[k][d] = y < lo[d] ? lo[d] : (y > hi[d] ? hi[d] : y);
         }
-        double fr = lc_chi2(p, s, tr[0][0], r, tr[0][1]);
+        fv[k] = k ? lc_chi2(p, s, v[k][0], v[k][1], v[k][2]) : *f;
+    }
+    for (int it = 0; it < iterations; it++) {
+        for (int a = 1; a < 4; a++) /* insertion sort: v[0] best, v[3] worst */
+            for (int b = a; b > 0 && fv[b] < fv[b - 1]; b--) {
+                for (int d = 0; d < 3; d++) {
+                    double t = v[b][d];
+                    v[b][d] = v[b - 1][d];
+                    v[b - 1][d] = t;
+                }
+                double t = fv[b];
+                fv[b] = fv[b - 1];
+                fv[b - 1] = t;
+            }
+        double cen[3], tr[4][3];
+        const double coef[4] = {1.0, 2.0, 0.5, -0.5}; /* reflect, expand, contract out/in */
+        for (int d = 0; d < 3; d++)
+            cen[d] = (v[0][d] + v[1][d] + v[2][d]) / 3.0;
+        for (int k = 0; k < 4; k++)
+            for (int d = 0; d < 3; d++) {
+                double y = cen[d] + coef[k] * (cen[d] - v[3][d]);
+                tr[k][d] = y < lo[d] ? lo[d] : (y > hi[d] ? hi[d] : y);
+            }
+        double fr = lc_chi2(p, s, tr[0][0], tr[0][1], tr[0][2]), ft = fr;
         int take = -1;
-        double ft = fr;
         if (fr < fv[0]) {
-            double fe = lc_chi2(p, s, tr[1][0], r, tr[1][1]);
+            double fe = lc_chi2(p, s, tr[1][0], tr[1][1], tr[1][2]);
             take = fe < fr ? 1 : 0;
             ft = fe < fr ? fe : fr;
-        } else if (fr < fv[1]) {
+        } else if (fr < fv[2]) {
             take = 0;
         } else {
-            int kc = fr < fv[2] ? 2 : 3;
-            double fc = lc_chi2(p, s, tr[kc][0], r, tr[kc][1]);
-            if (fc < (fr < fv[2] ? fr : fv[2])) {
+            const int kc = fr < fv[3] ? 2 : 3;
+            double fc = lc_chi2(p, s, tr[kc][0], tr[kc][1], tr[kc][2]);
+            if (fc < (fr < fv[3] ? fr : fv[3])) {
                 take = kc;
                 ft = fc;
             }
         }
         if (take >= 0) {
-            v[2][0] = tr[take][0];
-            v[2][1] = tr[take][1];
-            fv[2] = ft;
+            for (int d = 0; d < 3; d++)
+                v[3][d] = tr[take][d];
+            fv[3] = ft;
         } else { /* shrink towards the best */
-            for (int k = 1; k < 3; k++) {
-                v[k][0] = 0.5 * (v[0][0] + v[k][0]);
-                v[k][1] = 0.5 * (v[0][1] + v[k][1]);
-                fv[k] = lc_chi2(p, s, v[k][0], r, v[k][1]);
+            for (int k = 1; k < 4; k++) {
+                for (int d = 0; d < 3; d++)
+                    v[k][d] = 0.5 * (v[0][d] + v[k][d]);
+                fv[k] = lc_chi2(p, s, v[k][0], v[k][1], v[k][2]);
             }
         }
     }
     int b = 0;
-    for (int k = 1; k < 3; k++)
+    for (int k = 1; k < 4; k++)
         if (fv[k] < fv[b])
             b = k;
     if (!(fv[b] < *f))
         return 0;
-    x[0] = v[b][0];
-    x[2] = v[b][1];
+    for (int d = 0; d < 3; d++)
+        x[d] = v[b][d];
     *f = fv[b];
     return 1;
 }
@@ -403,7 +406,8 @@ LP_HD int lc_polish_final(const lc_prepared *p, const losscone_shape *s, const d
 {
     if (!(hi[2] > lo[2] && x[2] > lo[2]))
         return 0;
-    int moves = lc_polish_simplex(p, s, lo, hi, 2.0, 0.2, LC_POLISH_SIMPLEX, x, f);
+    const double step[3] = {2.0, 0.005, 0.2}; /* V, r, A */
+    int moves = lc_polish_simplex(p, s, lo, hi, step, LC_POLISH_SIMPLEX, x, f);
     if (moves)
         moves += lc_polish_lines(p, s, lo, hi, x, f);
     return moves;
