@@ -27,7 +27,7 @@
 #define LC_POLISH_AMP_STEPS 12 /* golden-section steps after the grid */
 #define LC_POLISH_SIMPLEX 40   /* (U, A) simplex iterations, final stage */
 
-#define LC_POLISH_LHS_STARTS 2 /* extra starts: the next-best LHS samples */
+#define LC_POLISH_LHS_STARTS 3 /* extra starts: the next-best LHS samples */
 #define LC_POLISH_MAX_STARTS 8
 
 enum { LC_LINE_R = 0, LC_LINE_U = 1 };
@@ -75,6 +75,17 @@ LP_HD double lc_polish_row_beam(const lc_prepared *p, const losscone_shape *s, i
     return a * exp(-0.5 * ze * ze);
 }
 
+/* First bin of a row whose beam g·gauss is not negligible (as
+ * lc_chi2_sum_bounded decides it); the row's end when none is. */
+LP_HD int lc_beam_start(const lc_prepared *p, const losscone_shape *s, int row, double g)
+{
+    const int lo = p->row_start[row], hi = p->row_start[row + 1];
+    if (!(g > LC_BEAM_NEGLIGIBLE))
+        return hi;
+    const double za = sqrt(2.0 * log(g / LC_BEAM_NEGLIGIBLE));
+    return lc_lower_bound(p->pitch, lo, hi, 180.0 - za * s->beam_sigma_deg);
+}
+
 /* Crossing point of bin i of a row along the searched parameter: r where
  * r·c = sin², or U where r (1 + U/E') = sin². */
 LP_HD double lc_polish_crossing(const lc_prepared *p, int which, int i, double ep, double c,
@@ -96,6 +107,7 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
      * next bin; rows kept in `order` sorted by that crossing */
     int cur[LP_N_ENERGIES], first[LP_N_ENERGIES], order[LP_N_ENERGIES], n_act = 0;
     double ep_row[LP_N_ENERGIES], c_row[LP_N_ENERGIES], g_row[LP_N_ENERGIES], next[LP_N_ENERGIES];
+    int beam_from[LP_N_ENERGIES]; /* first bin the beam reaches */
     const double u0 = which == LC_LINE_U ? lo : u, r0 = which == LC_LINE_R ? lo : r;
     double total = 0.0;
     for (int row = 0; row < p->n_rows; row++) {
@@ -107,17 +119,17 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
         x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
         const double g = lc_polish_row_beam(p, s, row, u, a);
         const int k = lc_row_split(p, row, x);
+        const int jb = lc_beam_start(p, s, row, g); /* bins [jb, hi) see the beam */
         ep_row[row] = ep;
         c_row[row] = c;
         g_row[row] = g;
+        beam_from[row] = jb;
         first[row] = p->row_obl[row];
-        if (g == 0.0) {
-            total += lc_segment(p, row, b_lo, k, c_in) + lc_segment(p, row, k, b_hi, c_out);
-        } else {
-            for (int i = b_lo; i < b_hi; i++)
-                total += i < k ? lc_polish_term(p, i, 1.0, c_in, g)
-                               : lc_polish_term(p, i, s->background, c_out, g);
-        }
+        const int kn = k < jb ? k : jb;
+        total += lc_segment(p, row, b_lo, kn, c_in) + lc_segment(p, row, kn, jb, c_out);
+        for (int i = jb; i < b_hi; i++)
+            total += i < k ? lc_polish_term(p, i, 1.0, c_in, g)
+                           : lc_polish_term(p, i, s->background, c_out, g);
         /* along r a row with c <= 0 stays at x = 0: nothing crosses */
         cur[row] = (which == LC_LINE_R && !(c > 0.0)) ? first[row] - 1 : k - 1;
         if (cur[row] < first[row])
@@ -143,7 +155,7 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
         }
         const int i = cur[row];
         const double g = g_row[row];
-        if (g == 0.0) {
+        if (i < beam_from[row]) {
             const double d_in = p->value[i] - c_in, d_out = p->value[i] - c_out;
             total += d_out * d_out - d_in * d_in;
         } else {
