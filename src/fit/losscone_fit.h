@@ -9,9 +9,7 @@
 #include <stdint.h>
 
 #include "core/constants.h"
-#include "core/hostdev.h"
 #include "core/status.h"
-#include "fit/de_core.h"
 #include "fit/fit_types.h"
 #include "fit/losscone_chi2.h"
 #include "physics/instrument.h"
@@ -41,13 +39,6 @@ typedef struct {
 
 /* Defaults of physics.md §4, with the polish on. */
 void losscone_settings_init(losscone_settings *s);
-
-/* DE convergence window of a fit: physics.md's one generation when the
- * polish follows, DE_DEFAULT_WINDOW without it (docs/decisions.md). */
-LP_HD int losscone_de_window(const losscone_settings *s)
-{
-    return s->polish ? 1 : DE_DEFAULT_WINDOW;
-}
 
 /* One sweep's fit input. Unused rows/bins are NaN. */
 typedef struct {

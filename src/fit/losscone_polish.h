@@ -18,7 +18,9 @@
 #include <math.h>
 
 #include "core/hostdev.h"
+#include "fit/de_core.h"
 #include "fit/losscone_chi2.h"
+#include "fit/losscone_fit.h"
 
 /* Effort, tuned on the standard bench set (docs/performance.md): more
  * rounds or amplitude steps found no better answers there. */
@@ -31,6 +33,13 @@
 #define LC_POLISH_MAX_STARTS 8
 
 enum { LC_LINE_R = 0, LC_LINE_U = 1 };
+
+/* DE convergence window of a fit: physics.md's one generation when the
+ * polish follows, DE_DEFAULT_WINDOW without it (docs/decisions.md). */
+LP_HD int losscone_de_window(const losscone_settings *s)
+{
+    return s->polish ? 1 : DE_DEFAULT_WINDOW;
+}
 
 /* Keep the `cap` lowest values seen, ascending; among equal values the
  * earlier sample first (the LHS argmin rule). Entering needs a value below
