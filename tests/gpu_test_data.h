@@ -26,7 +26,10 @@ static inline void gtd_losscone_settings(losscone_settings *s, fit_method method
     s->method = method;
 }
 
-static inline void gtd_kappa_settings(kappa_settings *s) { kappa_settings_init(s); }
+static inline void gtd_kappa_settings(kappa_settings *s)
+{
+    kappa_settings_init(s);
+}
 
 /* Truth of a synthetic loss-cone sweep. */
 typedef struct {
@@ -124,22 +127,8 @@ static inline void gtd_standard_sweep(uint64_t seed, uint64_t i, losscone_sweep 
 {
     er_instrument inst;
     sim_standard_instrument(&inst);
-    bench_sweep *b = (bench_sweep *)malloc(sizeof *b);
-    if (!b) {
+    if (bench_set_losscone_sweep(seed, i, &inst, out, NULL) != LP_OK)
         memset(out, 0, sizeof *out);
-        return;
-    }
-    bench_set_sweep(seed, i, 1, &inst, b);
-    int pol[LP_N_ENERGIES];
-    double bb[LP_N_ENERGIES][3];
-    for (int r = 0; r < LP_N_ENERGIES; r++) {
-        pol[r] = 1;
-        memcpy(bb[r], b->b_scd, sizeof bb[r]);
-    }
-    losscone_prepare_sweep(&inst, NORM_RATIO, INCIDENT_MEAN, LP_N_ENERGIES, b->energy,
-                           (const double(*)[3])bb, pol, (const double(*)[LP_N_CHANNELS])b->flux,
-                           (const double(*)[LP_N_CHANNELS])b->phi, b->u_sc, i, out);
-    free(b);
 }
 
 #endif

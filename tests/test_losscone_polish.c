@@ -23,24 +23,7 @@ static void standard_sweep(uint64_t i, losscone_sweep *out, double *truth)
 {
     er_instrument inst;
     sim_standard_instrument(&inst);
-    bench_sweep *b = malloc(sizeof *b);
-    assert_non_null(b);
-    bench_set_sweep(42, i, 1, &inst, b);
-    int pol[LP_N_ENERGIES];
-    double bb[LP_N_ENERGIES][3];
-    for (int r = 0; r < LP_N_ENERGIES; r++) {
-        pol[r] = 1;
-        memcpy(bb[r], b->b_scd, sizeof bb[r]);
-    }
-    losscone_prepare_sweep(&inst, NORM_RATIO, INCIDENT_MEAN, LP_N_ENERGIES, b->energy,
-                           (const double(*)[3])bb, pol, (const double(*)[LP_N_CHANNELS])b->flux,
-                           (const double(*)[LP_N_CHANNELS])b->phi, b->u_sc, i, out);
-    if (truth) {
-        truth[0] = b->u_surface;
-        truth[1] = b->bs_over_bm;
-        truth[2] = b->beam_amp;
-    }
-    free(b);
+    assert_int_equal(bench_set_losscone_sweep(42, i, &inst, out, truth), LP_OK);
 }
 
 static double uniform(uint64_t stream, uint64_t k)
@@ -50,55 +33,54 @@ static double uniform(uint64_t stream, uint64_t k)
     return u[0];
 }
 
-/* Along r the line search is exact for any beam: no point of a dense scan
- * beats the cell it returns. */
-static void test_line_r_is_exact(void **state)
+/* Run a line search along `which` from x on 12 bench sweeps and check
+ * that no point of a dense scan of [lo, hi] (`steps` steps) has a lower
+ * chi2 than the cell it returns. x[2] < 0 draws a beam amplitude per
+ * sweep (none on every third). */
+static void check_line_is_exact(int which, double u, double r, double a, double lo, double hi,
+                                int steps)
 {
-    (void)state;
     losscone_settings s;
     losscone_settings_init(&s);
     static losscone_sweep sw;
     static lc_prepared p;
+    const int d = which == LC_LINE_U ? 0 : 1;
     for (uint64_t i = 0; i < 12; i++) {
         standard_sweep(i, &sw, NULL);
         losscone_prepare_chi2(&s, &sw, &p);
-        double u = -800.0 * uniform(i, 0), a = (i % 3) ? 3.0 * uniform(i, 1) : 0.0;
-        double r = lc_polish_line(&p, &s.shape, LC_LINE_R, u, 0.6, a, s.r_min, s.r_max);
-        double f = lc_chi2(&p, &s.shape, u, r, a);
-        assert_true(r >= s.r_min && r <= s.r_max);
-        for (int k = 0; k <= 8000; k++) {
-            double rk = s.r_min + (s.r_max - s.r_min) * k / 8000.0;
-            double fk = lc_chi2(&p, &s.shape, u, rk, a);
+        double x[3] = {u, r, a};
+        if (a < 0.0)
+            x[2] = (i % 3) ? 3.0 * uniform(i, 1) : 0.0;
+        if (which == LC_LINE_R)
+            x[0] = -800.0 * uniform(i, 0);
+        else
+            x[1] = 0.35 + 0.65 * uniform(i, 2);
+        x[d] = lc_polish_line(&p, &s.shape, which, x[0], x[1], x[2], lo, hi);
+        assert_true(x[d] >= lo && x[d] <= hi);
+        const double f = lc_chi2(&p, &s.shape, x[0], x[1], x[2]);
+        double y[3] = {x[0], x[1], x[2]};
+        for (int k = 0; k <= steps; k++) {
+            y[d] = lo + (hi - lo) * k / (double)steps;
+            double fk = lc_chi2(&p, &s.shape, y[0], y[1], y[2]);
             if (fk < f - 1e-9)
-                fail_msg("sweep %d: r %.6f gives %.9g, the line search %.6f gives %.9g", (int)i, rk,
-                         fk, r, f);
+                fail_msg("sweep %d: %s %.6f gives %.9g, the line search %.6f gives %.9g", (int)i,
+                         d ? "r" : "U", y[d], fk, x[d], f);
         }
     }
+}
+
+/* Along r the line search is exact for any beam. */
+static void test_line_r_is_exact(void **state)
+{
+    (void)state;
+    check_line_is_exact(LC_LINE_R, 0.0, 0.6, -1.0, LC_R_MIN, LC_R_MAX, 8000);
 }
 
 /* Along U without the beam the line search is exact too. */
 static void test_line_u_is_exact_without_beam(void **state)
 {
     (void)state;
-    losscone_settings s;
-    losscone_settings_init(&s);
-    static losscone_sweep sw;
-    static lc_prepared p;
-    for (uint64_t i = 0; i < 12; i++) {
-        standard_sweep(i, &sw, NULL);
-        losscone_prepare_chi2(&s, &sw, &p);
-        double r = 0.35 + 0.65 * uniform(i, 2);
-        double u = lc_polish_line(&p, &s.shape, LC_LINE_U, -100.0, r, 0.0, s.u_min, s.u_max);
-        double f = lc_chi2(&p, &s.shape, u, r, 0.0);
-        assert_true(u >= s.u_min && u <= s.u_max);
-        for (int k = 0; k <= 20200; k++) {
-            double uk = s.u_min + (s.u_max - s.u_min) * k / 20200.0;
-            double fk = lc_chi2(&p, &s.shape, uk, r, 0.0);
-            if (fk < f - 1e-9)
-                fail_msg("sweep %d: U %.3f gives %.9g, the line search %.3f gives %.9g", (int)i, uk,
-                         fk, u, f);
-        }
-    }
+    check_line_is_exact(LC_LINE_U, -100.0, 0.0, 0.0, LC_U_MIN, LC_U_MAX, 20200);
 }
 
 /* The polish only accepts lower chi2, stays inside the bounds, and the

@@ -143,27 +143,10 @@ static void bench_sweeps(int n, losscone_sweep *sw, double (*truth)[3])
 {
     er_instrument inst;
     sim_standard_instrument(&inst);
-    bench_sweep *b = malloc(sizeof *b);
-    assert_non_null(b);
-    for (int i = 0; i < n; i++) {
-        bench_set_sweep(42, (uint64_t)i, 1, &inst, b);
-        int pol[LP_N_ENERGIES];
-        double bb[LP_N_ENERGIES][3];
-        for (int r = 0; r < LP_N_ENERGIES; r++) {
-            pol[r] = 1;
-            memcpy(bb[r], b->b_scd, sizeof bb[r]);
-        }
-        losscone_prepare_sweep(&inst, NORM_RATIO, INCIDENT_MEAN, LP_N_ENERGIES, b->energy,
-                               (const double(*)[3])bb, pol, (const double(*)[LP_N_CHANNELS])b->flux,
-                               (const double(*)[LP_N_CHANNELS])b->phi, b->u_sc, (uint64_t)i,
-                               &sw[i]);
-        if (truth) {
-            truth[i][0] = b->u_surface;
-            truth[i][1] = b->bs_over_bm;
-            truth[i][2] = b->beam_amp;
-        }
-    }
-    free(b);
+    for (int i = 0; i < n; i++)
+        assert_int_equal(
+            bench_set_losscone_sweep(42, (uint64_t)i, &inst, &sw[i], truth ? truth[i] : NULL),
+            LP_OK);
 }
 
 static void test_energy_below_usc_ignored(void **state)

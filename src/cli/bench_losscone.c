@@ -42,30 +42,20 @@ int bench_suite_losscone(const bench_options *opt, bench_result *res, lp_error *
     losscone_sweep *sw = malloc((size_t)n * sizeof *sw);
     losscone_result *out = malloc((size_t)n * sizeof *out);
     double *truth = malloc((size_t)n * 3 * sizeof *truth);
-    bench_sweep *b = malloc(sizeof *b);
-    if (!sw || !out || !truth || !b) {
-        free(sw), free(out), free(truth), free(b);
+    if (!sw || !out || !truth) {
+        free(sw), free(out), free(truth);
         lp_error_set(err, LP_ERR_NOMEM, "out of memory for %ld sweeps", n);
         return EXIT_FAILED;
     }
     log_info("bench losscone: generating %ld sweeps (seed %llu, %s)", n,
              (unsigned long long)opt->seed, opt->method);
-    for (long i = 0; i < n; i++) {
-        bench_set_sweep(opt->seed, (uint64_t)i, 1, &inst, b);
-        int pol[LP_N_ENERGIES];
-        double bb[LP_N_ENERGIES][3];
-        for (int r = 0; r < LP_N_ENERGIES; r++) {
-            pol[r] = 1;
-            memcpy(bb[r], b->b_scd, sizeof bb[r]);
+    for (long i = 0; i < n; i++)
+        if (bench_set_losscone_sweep(opt->seed, (uint64_t)i, &inst, &sw[i], truth + 3 * i) !=
+            LP_OK) {
+            free(sw), free(out), free(truth);
+            lp_error_set(err, LP_ERR_NOMEM, "out of memory generating sweep %ld", i);
+            return EXIT_FAILED;
         }
-        losscone_prepare_sweep(&inst, NORM_RATIO, INCIDENT_MEAN, LP_N_ENERGIES, b->energy,
-                               (const double(*)[3])bb, pol, (const double(*)[LP_N_CHANNELS])b->flux,
-                               (const double(*)[LP_N_CHANNELS])b->phi, b->u_sc, (uint64_t)i,
-                               &sw[i]);
-        truth[3 * i] = b->u_surface;
-        truth[3 * i + 1] = b->bs_over_bm;
-        truth[3 * i + 2] = b->beam_amp;
-    }
     int rc = 0;
     fit_backend *be = bench_backend(opt, err);
     if (!be) {
@@ -98,6 +88,6 @@ int bench_suite_losscone(const bench_options *opt, bench_result *res, lp_error *
     free(du);
 done:
     fit_backend_free(be);
-    free(sw), free(out), free(truth), free(b);
+    free(sw), free(out), free(truth);
     return rc;
 }

@@ -3,6 +3,7 @@
 #include "sim/bench_sets.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/rng.h"
@@ -47,4 +48,29 @@ void bench_set_sweep(uint64_t seed, uint64_t i, int with_losscone, const er_inst
     t.beam_amp = out->beam_amp;
     memcpy(t.b_scd, out->b_scd, sizeof t.b_scd);
     sim_sweep_flux(inst, &t, out->energy, out->phi, key, out->flux);
+}
+
+lp_status bench_set_losscone_sweep(uint64_t seed, uint64_t i, const er_instrument *inst,
+                                   losscone_sweep *out, double truth[3])
+{
+    bench_sweep *b = malloc(sizeof *b);
+    if (!b)
+        return LP_ERR_NOMEM;
+    bench_set_sweep(seed, i, 1, inst, b);
+    int pol[LP_N_ENERGIES];
+    double bb[LP_N_ENERGIES][3];
+    for (int r = 0; r < LP_N_ENERGIES; r++) {
+        pol[r] = 1;
+        memcpy(bb[r], b->b_scd, sizeof bb[r]);
+    }
+    losscone_prepare_sweep(inst, NORM_RATIO, INCIDENT_MEAN, LP_N_ENERGIES, b->energy,
+                           (const double(*)[3])bb, pol, (const double(*)[LP_N_CHANNELS])b->flux,
+                           (const double(*)[LP_N_CHANNELS])b->phi, b->u_sc, i, out);
+    if (truth) {
+        truth[0] = b->u_surface;
+        truth[1] = b->bs_over_bm;
+        truth[2] = b->beam_amp;
+    }
+    free(b);
+    return LP_OK;
 }

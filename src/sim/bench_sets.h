@@ -6,6 +6,8 @@
 #include <stdint.h>
 
 #include "core/constants.h"
+#include "core/status.h"
+#include "fit/losscone_fit.h"
 #include "physics/instrument.h"
 
 typedef struct {
@@ -17,9 +19,16 @@ typedef struct {
     double flux[LP_N_ENERGIES][LP_N_CHANNELS];
 } bench_sweep;
 
-/* Sweep i of the standard set for `seed` (streams RNG_PHASE_SIM+10, +1, +2; sweep keys (seed, i)); with_losscone 0 gives the bare
- * incident spectra of the kappa set (no loss cone, U_sc = 0). */
+/* Sweep i of the standard set for `seed` (streams RNG_PHASE_SIM+10, +1, +2; sweep keys (seed, i));
+ * with_losscone 0 gives the bare incident spectra of the kappa set (no loss cone, U_sc = 0). */
 void bench_set_sweep(uint64_t seed, uint64_t i, int with_losscone, const er_instrument *inst,
                      bench_sweep *out);
+
+/* Sweep i of the standard loss-cone set prepared for the fit as `lpmap
+ * bench losscone` fits it (ratio normalization, mean incident statistic,
+ * polarity +1 on every row); truth (NULL: not wanted) gets (U, r, A).
+ * LP_ERR_NOMEM when the scratch sweep cannot be allocated. */
+lp_status bench_set_losscone_sweep(uint64_t seed, uint64_t i, const er_instrument *inst,
+                                   losscone_sweep *out, double truth[3]);
 
 #endif
