@@ -1,7 +1,8 @@
 """Checks an `lpmap batch` NPZ against formats.md §5: every key, dtype and
 length; spectra ascending by spec_no; the per-spectrum aggregation rule
 (docs/decisions.md "Pipeline and outputs"). Usage:
-check_batch_npz.py NPZ [--qc] [--u-spacecraft V] [--expect-sweeps N]"""
+check_batch_npz.py NPZ [--qc] [--u-spacecraft V] [--expect-sweeps N]
+                   [--polish-starts N]"""
 import sys
 
 import numpy as np
@@ -32,6 +33,7 @@ QC_SCALARS = {"u_width_lhs_delta_reduced": "float64",
               "u_width_lhs_identifiable_max_v": "float64"}
 META = ["meta_version", "meta_command_line", "meta_fit_method", "meta_normalization",
         "meta_incident_stat", "meta_seed", "meta_device", "meta_dtype", "meta_bounds_u_r_a",
+        "meta_polish_starts",
         "meta_input_files", "meta_input_sizes", "meta_kernels", "meta_rows_read",
         "meta_sweeps_fitted", "meta_sweeps_dropped_bad_format", "meta_sweeps_dropped_bad_field",
         "meta_sweeps_dropped_bad_time", "meta_seconds_total", "meta_seconds_losscone_fit"]
@@ -51,7 +53,14 @@ def main():
         usc = float(sys.argv[sys.argv.index("--u-spacecraft") + 1])
     if "--expect-sweeps" in sys.argv:
         expect_sweeps = int(sys.argv[sys.argv.index("--expect-sweeps") + 1])
+    polish_starts = None
+    if "--polish-starts" in sys.argv:
+        polish_starts = int(sys.argv[sys.argv.index("--polish-starts") + 1])
     f = np.load(path, allow_pickle=False)
+    if polish_starts is not None and "meta_polish_starts" in f.files:
+        if int(f["meta_polish_starts"]) != polish_starts:
+            fail("meta_polish_starts %d, expected %d" % (int(f["meta_polish_starts"]),
+                                                          polish_starts))
     keys = set(f.files)
     want = dict(ROWS)
     want.update(SPEC)

@@ -34,7 +34,7 @@ expect_out "summary: 3 of 3 files read \(0 failed\)"
 expect_out "wall time: setup"
 F="$O/potential_batch_all.npz"
 check "NPZ written" test -s "$F"
-npz_check "$F" --expect-sweeps 24
+npz_check "$F" --expect-sweeps 24 --polish-starts 4
 check "no temporary file left" test "$(ls -A "$O" | wc -l)" -eq 1
 
 # --- existing output without --overwrite: exit 0, file untouched
@@ -51,12 +51,13 @@ expect_out "already exists"
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --overwrite --seed 9
 check "--overwrite rewrote the file" test "$(stat -c %Y "$F")" != "$(date -d '2000-01-01 00:00:00' +%s)"
 
-# --- date filter names the file; QC keys with lillis; constant U_sc
+# --- date filter names the file; QC keys with lillis; constant U_sc;
+# physics.md's optimizer without the polish
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --year 1998 --month 4 --day 2 \
-    --losscone-fit-method lillis --emit-u-width-qc --u-spacecraft 4.5
+    --losscone-fit-method lillis --emit-u-width-qc --u-spacecraft 4.5 --no-polish
 F2="$O/potential_batch_1998_04_02.npz"
 check "day file name" test -s "$F2"
-npz_check "$F2" --qc --u-spacecraft 4.5 --expect-sweeps 8
+npz_check "$F2" --qc --u-spacecraft 4.5 --expect-sweeps 8 --polish-starts 0
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --year 1998 --month 4 \
     --u-spacecraft 3
 check "month file name" test -s "$O/potential_batch_1998_04.npz"
