@@ -97,6 +97,7 @@ bench() {
     note "bench-$name: rc=$? ($(($(date +%s) - t0)) s) -> bench.json"
 }
 bench losscone losscone --fast --n 100000 --json
+bench losscone-nopolish losscone --fast --no-polish --n 100000 --json
 bench losscone-mixed losscone --fast --dtype fp16 --n 20000 --json
 bench losscone-cpu losscone --n 2000 --json
 bench kappa kappa --fast --json
