@@ -208,6 +208,10 @@ static void test_not_fitted_cases(void **state)
     /* an unsupported population is refused, not overrun */
     c.de.population = DE_MAX_POPULATION + 1;
     assert_int_equal(lcg_fit_host_f64(&c, lhs, &sw, &r), -1);
+    /* so are more polish starts than the shared arrays hold */
+    lcg_config_init(&s, &c);
+    c.n_starts = LC_POLISH_MAX_STARTS + 2;
+    assert_int_equal(lcg_fit_host_f64(&c, lhs, &sw, &r), -1);
     free(lhs);
 }
 

@@ -11,6 +11,7 @@
 #include "core/cancel.h"
 #include "fit/de.h"
 #include "fit/losscone_fit.h"
+#include "fit/losscone_polish.h"
 #include "physics/normalize.h"
 #include "physics/pitch.h"
 #include "sim/bench_sets.h"
@@ -295,18 +296,32 @@ static void test_cancel_and_bad_settings(void **state)
         assert_int_equal(r[i].status, LC_NOT_FITTED);
         assert_true(isnan(r[i].u_surface));
     }
-    const int pops[3] = {3, DE_MAX_POPULATION + 1, 50};
-    const int samples[3] = {400, 400, 0};
-    for (int k = 0; k < 3; k++) {
+    const int pops[5] = {3, DE_MAX_POPULATION + 1, 50, 50, 50};
+    const int samples[5] = {400, 400, 0, 400, 400};
+    const int starts[5] = {3, 3, 3, -1, LC_POLISH_MAX_STARTS + 1};
+    for (int k = 0; k < 5; k++) {
         losscone_settings_init(&s);
         s.population = pops[k];
         s.lhs_samples = samples[k];
+        s.polish_starts = starts[k];
+        assert_false(losscone_settings_valid(&s));
         r[0].status = LC_FITTED;
         lp_error_clear(&err);
         assert_int_equal(losscone_fit_cpu(&s, sw, 1, 1, r, &err), LP_ERR_USAGE);
         assert_non_null(strstr(err.message, "optimizer settings"));
         assert_int_equal(r[0].status, LC_FITTED); /* output untouched */
+        if (samples[k] > 0) { /* the one-sweep entry refuses them too: all NaN */
+            double *lhs = malloc(sizeof(double) * 3 * (size_t)samples[k]);
+            assert_non_null(lhs);
+            losscone_lhs_samples(&s, lhs);
+            losscone_fit_one(&s, lhs, &sw[0], &r[1]);
+            assert_int_equal(r[1].status, LC_NOT_FITTED);
+            assert_true(isnan(r[1].u_surface) && isnan(r[1].chi2));
+            free(lhs);
+        }
     }
+    losscone_settings_init(&s);
+    assert_true(losscone_settings_valid(&s));
     free(sw);
 }
 

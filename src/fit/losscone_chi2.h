@@ -99,15 +99,37 @@ LP_HD double lc_model_value(int method, double model)
     return method == FIT_METHOD_LILLIS ? model : log(model + LP_EPS);
 }
 
-/* log1p(t) for 0 <= t < LC_LOG1P_SERIES_MAX by its Taylor series: the
- * first omitted term, t^7/7 < 2e-22, is far below the round-off of the
- * logarithms it is added to. */
+/* log1p(t) for small t >= 0 by its Taylor series, truncated where the
+ * first omitted term is far below the round-off of the logarithms it is
+ * added to: 2 terms below LC_LOG1P_TINY_MAX (t³/3 < 4e-25), 3 below
+ * LC_LOG1P_SMALL_MAX (t⁴/4 < 3e-21), 6 below LC_LOG1P_SERIES_MAX
+ * (t⁷/7 < 2e-22). */
 #define LC_LOG1P_SERIES_MAX 1e-3
-#define LC_LOG1P_TINY_MAX 1e-8  /* below, t - t²/2 is as good (t³/3 < 4e-25) */
-#define LC_LOG1P_SMALL_MAX 1e-5 /* below, three terms are (t⁴/4 < 3e-21) */
+#define LC_LOG1P_TINY_MAX 1e-8
+#define LC_LOG1P_SMALL_MAX 1e-5
+LP_HD double lc_log1p_tiny(double t)
+{
+    return t * (1.0 - 0.5 * t);
+}
+
+LP_HD double lc_log1p_3(double t)
+{
+    return t * (1.0 - t * (0.5 - t * (1.0 / 3.0)));
+}
+
 LP_HD double lc_log1p_small(double t)
 {
     return t * (1.0 - t * (0.5 - t * (1.0 / 3.0 - t * (0.25 - t * (0.2 - t * (1.0 / 6.0))))));
+}
+
+/* log1p(t), t >= 0, by the tier that fits t (one bin at a time; the
+ * chi2's beam loops below run the tiers as separate loops instead). */
+LP_HD double lc_log1p_beam(double t)
+{
+    return t < LC_LOG1P_TINY_MAX     ? lc_log1p_tiny(t)
+           : t < LC_LOG1P_SMALL_MAX  ? lc_log1p_3(t)
+           : t < LC_LOG1P_SERIES_MAX ? lc_log1p_small(t)
+                                     : log1p(t);
 }
 
 /* First index in [lo, hi) with pitch > x (upper bound). */
@@ -144,6 +166,20 @@ LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c)
     int ia = a + r, ib = b + r; /* bin i of row r has its prefix at i + r */
     double s1 = p->sum1[ib] - p->sum1[ia], s2 = p->sum2[ib] - p->sum2[ia];
     return s2 - 2.0 * c * s1 + (double)(b - a) * c * c;
+}
+
+/* E' = max(E - U_sc, floor) of a row (physics.md §4.1). */
+LP_HD double lc_row_ep(const lc_prepared *p, int row)
+{
+    double ep = p->energy[row] - p->u_sc;
+    return ep < LC_E_FLOOR ? LC_E_FLOOR : ep;
+}
+
+/* x = clamp(r (1 + U/E'), 0, 1): sin² of the loss-cone angle. */
+LP_HD double lc_cone_x(double ep, double u, double r)
+{
+    double x = r * (1.0 + u / ep);
+    return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
 }
 
 /* First bin of row `row` outside the loss cone for x = r (1 + U/E'): a
@@ -187,18 +223,18 @@ LP_HD double lc_beam_segment(const lc_prepared *p, int method, int a, int b, dou
     }
     const double scale = g / (base + LP_EPS);
     int i = a;
-    for (; i < b; i++) { /* t < 1e-8: two terms leave < 4e-25 */
+    for (; i < b; i++) { /* the lc_log1p_beam tiers, one loop each */
         double t = scale * p->gauss[i];
         if (t >= LC_LOG1P_TINY_MAX)
             break;
-        double d = p->value[i] - c - t * (1.0 - 0.5 * t);
+        double d = p->value[i] - c - lc_log1p_tiny(t);
         total += d * d;
     }
-    for (; i < b; i++) { /* t < 1e-5: three terms leave < 3e-21 */
+    for (; i < b; i++) {
         double t = scale * p->gauss[i];
         if (t >= LC_LOG1P_SMALL_MAX)
             break;
-        double d = p->value[i] - c - t * (1.0 - t * (0.5 - t * (1.0 / 3.0)));
+        double d = p->value[i] - c - lc_log1p_3(t);
         total += d * d;
     }
     for (; i < b; i++) {
@@ -242,11 +278,7 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
         if (hi == lo)
             continue;
         double e = p->energy[row];
-        double ep = e - p->u_sc;
-        if (ep < LC_E_FLOOR)
-            ep = LC_E_FLOOR;
-        double x = r * (1.0 + u / ep);
-        x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+        double x = lc_cone_x(lc_row_ep(p, row), u, r);
         int j = hi; /* bins [j, hi) get the beam explicitly */
         double g = 0.0;
         if (beam_on) {

@@ -95,9 +95,10 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
     p->n_rows = sw->n_rows;
     p->u_sc = sw->u_sc;
     int n = 0;
-    /* Channels by pitch. Neighbouring rows see nearly the same field
-     * direction, so each row's insertion sort starts from the previous
-     * row's order and does little work. */
+    /* Channels by pitch: an insertion sort per row, starting from the
+     * previous row's order (cheap when the rows' pitch patterns agree;
+     * with the spin moving them it costs about what a merge sort did,
+     * docs/performance.md). */
     int order[LP_N_CHANNELS];
     for (int c = 0; c < LP_N_CHANNELS; c++)
         order[c] = c;
@@ -298,9 +299,19 @@ static void fit_one(const losscone_settings *s, const double *lhs, const losscon
     }
 }
 
+int losscone_settings_valid(const losscone_settings *s)
+{
+    return s->lhs_samples >= 1 && s->population >= 4 && s->population <= DE_MAX_POPULATION &&
+           s->polish_starts >= 0 && s->polish_starts <= LC_POLISH_MAX_STARTS;
+}
+
 void losscone_fit_one(const losscone_settings *s, const double *lhs, const losscone_sweep *sw,
                       losscone_result *out)
 {
+    if (!losscone_settings_valid(s)) {
+        result_nan(out);
+        return;
+    }
     lc_prepared *p = malloc(sizeof *p);
     double *chi = malloc((size_t)s->lhs_samples * sizeof *chi);
     if (p && chi)
@@ -314,8 +325,7 @@ void losscone_fit_one(const losscone_settings *s, const double *lhs, const lossc
 lp_status losscone_fit_cpu(const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
                            int threads, losscone_result *out, lp_error *err)
 {
-    if (s->lhs_samples < 1 || s->population < 4 || s->population > DE_MAX_POPULATION ||
-        s->polish_starts < 0 || s->polish_starts > LC_POLISH_MAX_STARTS)
+    if (!losscone_settings_valid(s))
         return lp_error_set(err, LP_ERR_USAGE, "bad loss-cone optimizer settings");
     double *lhs = malloc((size_t)s->lhs_samples * 3 * sizeof *lhs);
     if (!lhs)

@@ -65,6 +65,10 @@ typedef struct {
     int u_identifiable; /* u_width <= threshold */
 } losscone_result;
 
+/* 1 when the optimizer settings are usable: LHS samples >= 1, population
+ * 4..DE_MAX_POPULATION, polish starts 0..LC_POLISH_MAX_STARTS. */
+int losscone_settings_valid(const losscone_settings *s);
+
 /* Fit n sweeps on the CPU (OpenMP over sweeps, `threads` 0 = all cores).
  * Results depend only on (settings, sweep), never on threads or order.
  * Checks the cancellation flag between sweeps (LP_ERR_CANCELLED). */
@@ -82,7 +86,8 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
                             losscone_sweep *out);
 
 /* Fit one sweep (the CPU path; lhs = the run's shared LHS sample set of
- * s->lhs_samples x 3 values from losscone_lhs_samples). */
+ * s->lhs_samples x 3 values from losscone_lhs_samples). Settings that
+ * losscone_settings_valid refuses give an all-NaN result. */
 void losscone_fit_one(const losscone_settings *s, const double *lhs, const losscone_sweep *sw,
                       losscone_result *out);
 

@@ -66,7 +66,7 @@ LP_HD double lc_polish_term(const lc_prepared *p, int i, double base, double c_b
         d = p->value[i] - (base + g * p->gauss[i]);
     } else {
         double t = g * p->gauss[i] / (base + LP_EPS);
-        d = p->value[i] - c_base - (t < LC_LOG1P_SERIES_MAX ? lc_log1p_small(t) : log1p(t));
+        d = p->value[i] - c_base - lc_log1p_beam(t);
     }
     return d * d;
 }
@@ -121,11 +121,9 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
     double total = 0.0;
     for (int row = 0; row < p->n_rows; row++) {
         const int b_lo = p->row_start[row], b_hi = p->row_start[row + 1];
-        double ep = p->energy[row] - p->u_sc;
-        ep = ep < LC_E_FLOOR ? LC_E_FLOOR : ep;
+        const double ep = lc_row_ep(p, row);
         const double c = 1.0 + u / ep;
-        double x = r0 * (1.0 + u0 / ep);
-        x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+        const double x = lc_cone_x(ep, u0, r0);
         const double g = lc_polish_row_beam(p, s, row, u, a);
         const int k = lc_row_split(p, row, x);
         const int jb = lc_beam_start(p, s, row, g); /* bins [jb, hi) see the beam */
@@ -210,22 +208,14 @@ LP_HD void lc_amp_prepare(const lc_prepared *p, const losscone_shape *s, double 
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
-    const double log_a = a_max > 0.0 ? log(a_max / LC_BEAM_NEGLIGIBLE) : -1.0;
     c->fixed = 0.0;
     c->n = 0;
     for (int row = 0; row < p->n_rows; row++) {
         const int lo = p->row_start[row], hi = p->row_start[row + 1];
-        double ep = p->energy[row] - p->u_sc;
-        ep = ep < LC_E_FLOOR ? LC_E_FLOOR : ep;
-        double x = r * (1.0 + u / ep);
-        x = x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x);
+        const double x = lc_cone_x(lc_row_ep(p, row), u, r);
         const int k = lc_row_split(p, row, x);
         const double e = lc_polish_row_beam(p, s, row, u, 1.0);
-        int j = hi;
-        if (e > 0.0 && -log(e) < log_a) {
-            double za = sqrt(2.0 * (log_a + log(e)));
-            j = lc_lower_bound(p->pitch, lo, hi, 180.0 - za * s->beam_sigma_deg);
-        }
+        const int j = lc_beam_start(p, s, row, a_max * e); /* reach at the largest A */
         const int kn = k < j ? k : j;
         c->fixed += lc_segment(p, row, lo, kn, c_in) + lc_segment(p, row, kn, j, c_out);
         if (j < hi) {

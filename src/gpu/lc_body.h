@@ -103,7 +103,7 @@ LP_HD void lcg_config_no_polish(lcg_config *c)
 }
 
 /* The CPU fitter's fast chi2 layout (fit/losscone_chi2.h) of one sweep,
- * built exactly as fit/losscone_fit.c builds it (same mask, same qsort,
+ * built exactly as fit/losscone_fit.c builds it (same mask, same sort,
  * same prefix sums; test_gpu_body checks lc_chi2 on it equals
  * losscone_chi2_fast bit for bit). Returns 1 when the sweep is fitted. */
 static inline int lcg_prepare(const lcg_config *c, const losscone_sweep *sw, lc_prepared *p)

@@ -253,13 +253,14 @@ LP_HD void LCB_T(lcg_not_fitted)(losscone_result *out)
 
 /* Host emulation of one block: the whole fit of one sweep with one thread
  * (used by the CPU tests; lhs from losscone_lhs_samples). Returns 0, or -1 when
- * the population is outside what the block memory below supports. */
+ * the population, LHS size or number of polish starts is outside what the
+ * block memory below supports. */
 static inline int LCB_T(lcg_fit_host)(const lcg_config *c, const double *lhs,
                                       const losscone_sweep *in, losscone_result *out)
 {
     static const int max_lhs = 4096;
     if (c->de.population < 4 || c->de.population > DE_MAX_POPULATION || c->n_lhs < 1 ||
-        c->n_lhs > max_lhs)
+        c->n_lhs > max_lhs || c->n_starts < 1 || c->n_starts > LC_POLISH_MAX_STARTS + 1)
         return -1;
     LCB_T(lcg_sweep) *sw = (LCB_T(lcg_sweep) *)malloc(sizeof *sw);
     /* calloc: every slot is written before use, but gcc cannot prove it */

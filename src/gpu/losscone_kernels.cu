@@ -249,12 +249,11 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
     lcg_config_init(s, &cfg);
     if (!P::can_polish) /* the polish needs the fp64 layout */
         lcg_config_no_polish(&cfg);
-    if (cfg.de.population < 4 || cfg.de.population > DE_MAX_POPULATION || cfg.n_lhs < 1 ||
-        s->max_generations < 0)
+    if (!losscone_settings_valid(s) || s->max_generations < 0)
         return lp_error_set(err, LP_ERR_USAGE,
                             "loss-cone settings outside what the GPU kernel supports "
-                            "(population %d, LHS samples %d)",
-                            cfg.de.population, cfg.n_lhs);
+                            "(population %d, LHS samples %d, polish starts %d)",
+                            cfg.de.population, cfg.n_lhs, s->polish_starts);
     const lc_layout lay = lc_layout_make(sizeof(sweep_t), cfg.de.population, cfg.n_lhs);
     if (lay.total > st->smem_optin)
         return lp_error_set(err, LP_ERR_UNSUPPORTED,
