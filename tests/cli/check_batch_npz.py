@@ -72,6 +72,18 @@ def check_status_and_time(f, nr):
         fail("spec_status == 0 is not exactly spec_has_fit")
     if st.min() < 0 or st.max() >= len(names):
         fail("spec_status outside meta_status_names")
+    # the codes explain the run's counters: a rejected lillis fit is always
+    # code 7; a code 4/5 sweep is one the counters list as bad kappa / no root
+    if int(np.sum(st == 7)) != int(f["meta_sweeps_invalid_fit"]):
+        fail("%d sweeps lc_rejected, meta_sweeps_invalid_fit %d" % (np.sum(st == 7),
+                                                                    f["meta_sweeps_invalid_fit"]))
+    if np.sum(st == 4) > int(f["meta_sweeps_u_sc_bad_kappa_fit"]) or \
+            np.sum(st == 5) > int(f["meta_sweeps_u_sc_no_root"]):
+        fail("more U_sc status codes than the meta counters")
+    uniq, first_row = np.unique(f["rows_spec_no"], return_index=True)  # spec_spec_no is sorted
+    usc_first = f["rows_spacecraft_potential"][first_row]
+    if np.any(np.isfinite(usc_first[np.isin(st, [3, 4, 5])])):
+        fail("a sweep with a U_sc status has a U_sc")
     flags = f["spec_fit_flags"]
     if flags.min() < 0 or flags.max() >= 1 << len(FLAG_NAMES):
         fail("spec_fit_flags has unknown bits")
