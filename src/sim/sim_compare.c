@@ -239,7 +239,7 @@ lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparis
     size_t n[K_COUNT] = {0};
     npz_array utc = {0};
     double *a_usc = NULL, *a_sun = NULL, *a_u = NULL, *a_ui = NULL;
-    double *a_us = NULL, *a_ush = NULL, *a_scv = NULL;
+    double *a_us = NULL, *a_ush = NULL, *a_scv = NULL, *b_sun = NULL, *b_sh = NULL;
     double *sig_usc = NULL, *sig_u = NULL;
     int usc_sig_spec = 0, u_sig_spec = 0;
     for (int k = 0; k < K_COUNT && !st; k++)
@@ -270,7 +270,9 @@ lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparis
         a_us = malloc((rows + 1) * sizeof(double));
         a_ush = malloc((rows + 1) * sizeof(double));
         a_scv = malloc((rows + 1) * sizeof(double));
-        if (!a_usc || !a_sun || !a_u || !a_ui || !a_us || !a_ush || !a_scv)
+        b_sun = malloc((rows + 1) * sizeof(double));
+        b_sh = malloc((rows + 1) * sizeof(double));
+        if (!a_usc || !a_sun || !a_u || !a_ui || !a_us || !a_ush || !a_scv || !b_sun || !b_sh)
             st = lp_error_set(err, LP_ERR_NOMEM, "out of memory");
     }
     size_t n_shadow_rel = 0, n_us = 0, n_ush = 0;
@@ -321,10 +323,12 @@ lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparis
         if (isfinite(usc) && isfinite(t->usc)) {
             double d = fabs(usc - t->usc);
             if (t->sc_sun) {
+                b_sun[c->usc_sunlit_n] = usc - t->usc;
                 a_usc[c->usc_sunlit_n++] = d;
                 c->usc_sunlit_within += d <= CMP_USC_SUNLIT_TOL_V;
             } else {
                 a_scv[n_shadow_rel] = d;
+                b_sh[n_shadow_rel] = usc - t->usc;
                 a_sun[n_shadow_rel++] = d / fabs(t->usc);
                 c->usc_shadow_within += d / fabs(t->usc) <= CMP_USC_SHADOW_TOL_REL;
             }
@@ -368,6 +372,8 @@ lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparis
         c->u_err_p90 = percentile(a_u, c->u_n, 90);
         c->u_ident_err_median = percentile(a_ui, c->u_ident_n, 50);
         c->usc_shadow_err_median_v = percentile(a_scv, n_shadow_rel, 50);
+        c->usc_sunlit_bias_v = percentile(b_sun, c->usc_sunlit_n, 50);
+        c->usc_shadow_bias_v = percentile(b_sh, n_shadow_rel, 50);
         c->u_sunlit_n = n_us;
         c->u_shadow_n = n_ush;
         c->u_sunlit_err_median = percentile(a_us, n_us, 50);
@@ -394,6 +400,8 @@ lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparis
     free(a_us);
     free(a_ush);
     free(a_scv);
+    free(b_sun);
+    free(b_sh);
     free(sig_usc);
     free(sig_u);
     npz_read_close(f);
@@ -442,6 +450,8 @@ static void print_json(FILE *f, const sim_comparison *c)
     json_count(f, "usc_shadow_compared", c->usc_shadow_n);
     json_num(f, "usc_shadow_relerr_median", c->usc_shadow_rel_median, "%.6g");
     json_num(f, "usc_shadow_err_median_v", c->usc_shadow_err_median_v, "%.6g");
+    json_num(f, "usc_sunlit_bias_median_v", c->usc_sunlit_bias_v, "%.6g");
+    json_num(f, "usc_shadow_bias_median_v", c->usc_shadow_bias_v, "%.6g");
     json_num(f, "usc_shadow_within_5pct", frac(c->usc_shadow_within, c->usc_shadow_n), "%.6f");
     json_count(f, "u_surface_compared", c->u_n);
     json_num(f, "u_surface_abs_err_median_v", c->u_err_median, "%.6g");
@@ -508,6 +518,8 @@ void sim_comparison_print(FILE *f, const sim_comparison *c, int json)
     fprintf(f, "issue #15 targets:\n");
     fprintf(f, "  sunlit U_sc median |err| %.3g V; shadowed U_sc median rel. err %.3g (%.3g V)\n",
             c->usc_sunlit_err_median, c->usc_shadow_rel_median, c->usc_shadow_err_median_v);
+    fprintf(f, "  U_sc median signed error (estimate - truth): %+.3g V sunlit, %+.3g V shadowed\n",
+            c->usc_sunlit_bias_v, c->usc_shadow_bias_v);
     fprintf(f,
             "  U_sc for %.1f%% of %zu sweeps with a finite truth; U_surface for %.1f%% of %zu "
             "sweeps with a footpoint\n",

@@ -60,7 +60,8 @@ typedef struct {
     size_t usc_sigma_n, usc_in1,
         usc_in3; /* sweeps with estimate, truth and sigma; |err| <= 1, 3 sigma */
     size_t u_sigma_n, u_in1, u_in3;
-    double usc_shadow_err_median_v; /* shadowed |dU_sc| in volts */
+    double usc_shadow_err_median_v;              /* shadowed |dU_sc| in volts */
+    double usc_sunlit_bias_v, usc_shadow_bias_v; /* median of estimate - truth (V) */
 } sim_comparison;
 
 lp_status sim_compare(const char *npz_path, const char *truth_path, sim_comparison *out,

@@ -75,6 +75,7 @@ check "U_surface coverage 1 (3 footpoints)" test "$(field u_surface_coverage)/$(
 check "U_surface sunlit median 5 V" test "$(field u_surface_sunlit_abs_err_median_v)" = 5
 check "U_surface shadowed median 100 V" test "$(field u_surface_shadow_abs_err_median_v)" = 100
 check "shadow U_sc error 3 V" test "$(field usc_shadow_err_median_v)" = 3
+check "U_sc bias: +0.35 V sunlit (0.5, 0.2), -3 V shadowed" test "$(field usc_sunlit_bias_median_v)/$(field usc_shadow_bias_median_v)" = "0.35/-3"
 check "plasma unknown for a 14-column truth" test "$(field plasma)" = unknown
 check "no sigma keys: null" test "$(field usc_within_1sigma)/$(field u_surface_sigma_compared)" = "None/0"
 # sigma calibration: U_sc errors 0.5/3/0.2 V vs sigma 1/2/0.1; U errors 10/100/0 vs 5/50/1
