@@ -133,4 +133,15 @@ expect_out "header is not that of formats.md"
 expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/truth.csv" --truth "$TMP/truth.csv"
 expect_rc 2 "$LPMAP_BIN" simulate --compare "$TMP/ok.npz"
 expect_out "go together"
+# a 19-column header with a 14-field line; a sigma key of the wrong length
+{ head -1 "$TMP/ch/truth.csv"; sed -n 2p "$TMP/truth.csv"; } >"$TMP/short.csv"
+expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/ok.npz" --truth "$TMP/short.csv"
+expect_out "short.csv:2: expected 19 fields"
+"$PY" -c "
+import numpy as np
+d = dict(np.load('$TMP/sig.npz'))
+d['spec_u_surface_sigma'] = np.ones(2)
+np.savez('$TMP/badsig.npz', **d)"
+expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/badsig.npz" --truth "$TMP/truth.csv"
+expect_out "spec_u_surface_sigma has 2 entries, expected 3"
 finish
