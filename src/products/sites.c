@@ -256,7 +256,7 @@ lp_status sites_run(const site_list *sites, const char *const *inputs, size_t n_
     for (size_t s = 0; s < ns; s++) {
         const site *t = &sites->sites[s];
         int quote = strchr(t->name, ',') != NULL;
-        fprintf(f, quote ? "\"%s\",%.17g,%.17g,%zu" : "%s,%.17g,%.17g,%zu", t->name, t->lat,
+        fprintf(f, quote ? "\"%s\",%.10g,%.10g,%zu" : "%s,%.10g,%.10g,%zu", t->name, t->lat,
                 t->lon, count[s]);
         for (int q = 0; q < SQ_N; q++) {
             products_stats ps;
