@@ -224,14 +224,16 @@ static void test_plot_renders_pngs(void **state)
             bluish += (int)(c & 255) > (int)(c >> 16 & 255) + 60;
         }
     assert_true(bluish > 100);
-    /* Colour bar: a smooth ramp, red at the top, blue at the bottom. */
+    /* Colour bar: a smooth ramp. The values are negative up to their 98th
+     * percentile, so the scale is sequential (viridis): yellow at the top,
+     * dark violet at the bottom — no unused red half. */
     int cx = PLOT_CBAR_X0 + PLOT_CBAR_W / 2;
     assert_true(distinct_colours(&img, cx, PLOT_MAP_Y0 + 2, cx + 1, PLOT_MAP_Y0 + PLOT_MAP_PH - 2) >
                 150);
     uint32_t top = px(&img, cx, PLOT_MAP_Y0 + 3),
              bottom = px(&img, cx, PLOT_MAP_Y0 + PLOT_MAP_PH - 4);
-    assert_true((top >> 16 & 255) > (top & 255) + 80);
-    assert_true((bottom & 255) > (bottom >> 16 & 255) + 80);
+    assert_true((top >> 16 & 255) > 200 && (top >> 8 & 255) > 200 && (top & 255) < 100);
+    assert_true((bottom & 255) > (bottom >> 8 & 255) + 40 && (bottom >> 16 & 255) < 120);
     /* Text (dark pixels) above the plot: the title. */
     assert_true(count_near(&img, 0, 0, PLOT_MAP_W, PLOT_MAP_Y0 - 10, 26, 26, 26) > 500);
     cairo_surface_destroy(img.s);
