@@ -29,14 +29,24 @@ expect_rc 0 "$PY" "$CHECK" synth "$TMP/s2.npz" 2
 # --- the simulated batch alone, 10 degrees
 expect_rc 0 "$LPMAP_BIN" grid "$B" --res 10 --out "$TMP/g1"
 expect_out "grid: [0-9]+ of [0-9]+ rows from 1 file into [0-9]+ of 648 cells"
+HAVE_NC=1
+if printf '%s\n' "$OUT" | grep -q "built without NetCDF"; then
+    HAVE_NC=0 # a build without libnetcdf: says so, writes grid.npz only
+    expect_out "apt-get install libnetcdf-dev"
+fi
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g1" 10 all all "$B"
 expect_out "grid ok: [1-9][0-9]* rows"
-check "only grid.npz and grid.nc in the output folder" \
-    test "$(ls -A "$TMP/g1" | tr '\n' ' ')" = "grid.nc grid.npz "
+if [ $HAVE_NC = 1 ]; then
+    check "only grid.npz and grid.nc in the output folder" \
+        test "$(ls -A "$TMP/g1" | tr '\n' ' ')" = "grid.nc grid.npz "
+else
+    check "only grid.npz in the output folder" test "$(ls -A "$TMP/g1")" = "grid.npz"
+fi
 
 # --- three inputs (one with sigmas): the weighted mean appears
 expect_rc 0 "$LPMAP_BIN" grid "$TMP/s1.npz" "$TMP/s2.npz" "$B" --res 5 --out "$TMP/g2" -q
-check "-q prints nothing on success" test -z "$OUT"
+check "-q prints nothing on success (but the no-NetCDF warning)" \
+    test -z "$(printf '%s\n' "$OUT" | grep -v 'built without NetCDF')"
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g2" 5 all all "$TMP/s1.npz" "$TMP/s2.npz" "$B"
 expect_out "\(weighted\)"
 # no sigma key in the inputs: no weighted keys
@@ -53,7 +63,9 @@ expect_rc 0 "$LPMAP_BIN" grid "$TMP/s1.npz" --res 180 --out "$TMP/g5" -q
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g5" 180 all all "$TMP/s1.npz"
 
 # --- grid.nc: CF-1.8 read back with netCDF4 and ncdump, same numbers as grid.npz
-if "$PY" -c 'import netCDF4' 2>/dev/null; then
+if [ $HAVE_NC = 0 ]; then
+    echo "note: this lpmap has no NetCDF; grid.nc checks replaced by the message check above"
+elif "$PY" -c 'import netCDF4' 2>/dev/null; then
     cat >"$TMP/nc_check.py" <<'PYEOF'
 import sys
 import numpy as np
@@ -86,7 +98,9 @@ else
     echo "FAIL: python3-netcdf4 missing (apt-get install python3-netcdf4)" >&2
     FAILED=$((FAILED + 1))
 fi
-if command -v ncdump >/dev/null; then
+if [ $HAVE_NC = 0 ]; then
+    :
+elif command -v ncdump >/dev/null; then
     expect_rc 0 ncdump -h "$TMP/g2/grid.nc"
     expect_out ':Conventions = "CF-1.8"'
     expect_out 'lat:units = "degrees_north"'
@@ -155,7 +169,7 @@ expect_out "grid.npz exists \(use --overwrite"
 check "existing grid untouched" cmp -s "$TMP/g1/grid.npz" "$TMP/g1.before"
 expect_rc 0 "$LPMAP_BIN" grid "$TMP/s1.npz" --res 10 --out "$TMP/g1" --overwrite -q
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g1" 10 all all "$TMP/s1.npz"
-check "no temporary file left" test "$(ls -A "$TMP/g1" | wc -l)" -eq 2
+check "no temporary file left" test "$(ls -A "$TMP/g1" | wc -l)" -eq $((1 + HAVE_NC))
 
 expect_rc 0 "$LPMAP_BIN" grid --help
 expect_out "usage: lpmap grid NPZ"
