@@ -123,6 +123,16 @@ int cmd_grid(int argc, char **argv)
         fprintf(stderr, "lpmap grid: --out %s exists and is not a folder\n", out_dir);
         return EXIT_FAILED;
     }
+    /* An existing output is refused before the inputs are read (grid_write
+     * checks again just before writing). */
+    for (int k = 0; k < 2 && !overwrite; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/grid.%s", out_dir, k ? "nc" : "npz");
+        if ((k == 0 || grid_netcdf_available()) && stat(path, &sb) == 0) {
+            fprintf(stderr, "lpmap grid: %s exists (use --overwrite to replace it)\n", path);
+            return EXIT_FAILED;
+        }
+    }
     const char *const *inputs = (const char *const *)(argv + optind);
     size_t n_inputs = (size_t)(argc - optind);
     if (!grid_netcdf_available())

@@ -167,6 +167,9 @@ cp "$TMP/g1/grid.npz" "$TMP/g1.before"
 expect_rc 1 "$LPMAP_BIN" grid "$TMP/s1.npz" --res 10 --out "$TMP/g1"
 expect_out "grid.npz exists \(use --overwrite"
 check "existing grid untouched" cmp -s "$TMP/g1/grid.npz" "$TMP/g1.before"
+# refused before any input is read
+expect_rc 1 "$LPMAP_BIN" grid "$TMP/missing.npz" --res 10 --out "$TMP/g1"
+expect_out "grid.npz exists \(use --overwrite"
 expect_rc 0 "$LPMAP_BIN" grid "$TMP/s1.npz" --res 10 --out "$TMP/g1" --overwrite -q
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g1" 10 all all "$TMP/s1.npz"
 check "no temporary file left" test "$(ls -A "$TMP/g1" | wc -l)" -eq $((1 + HAVE_NC))
