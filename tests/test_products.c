@@ -34,8 +34,7 @@ static void test_stats_hand_worked(void **state)
     products_stats_compute(one, 1, &s);
     assert_true(s.mean == -7 && s.median == -7 && s.p05 == -7 && s.p95 == -7 && s.std == 0);
     products_stats_compute(NULL, 0, &s);
-    assert_true(isnan(s.mean) && isnan(s.median) && isnan(s.p05) && isnan(s.p95) &&
-                isnan(s.std));
+    assert_true(isnan(s.mean) && isnan(s.median) && isnan(s.p05) && isnan(s.p95) && isnan(s.std));
     double odd[] = {5, 1, 3};
     products_stats_compute(odd, 3, &s);
     assert_true(s.median == 3);
@@ -75,7 +74,7 @@ static void test_grid_cells(void **state)
     assert_int_equal(grid_res_check(NAN, &nlat, &err), -1);
     /* 10 degree grid: 18 x 36 */
     assert_int_equal(grid_cell_index(-90, -180, 10, 18, 36), 0);
-    assert_int_equal(grid_cell_index(90, 0, 10, 18, 36), 17 * 36 + 18);  /* clamped at the pole */
+    assert_int_equal(grid_cell_index(90, 0, 10, 18, 36), 17 * 36 + 18); /* clamped at the pole */
     assert_int_equal(grid_cell_index(-89.9, 179.9, 10, 18, 36), 35);
     assert_int_equal(grid_cell_index(0, 180, 10, 18, 36), 9 * 36 + 0);   /* wraps to -180 */
     assert_int_equal(grid_cell_index(0, 270, 10, 18, 36), 9 * 36 + 9);   /* = -90 */

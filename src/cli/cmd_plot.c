@@ -57,8 +57,7 @@ static int plot_grid_files(const char *npz, const char *stat, plot_style *st, co
         log_error("plot: %s", err.message);
         return EXIT_FAILED;
     }
-    log_info("plot: %s: %zu x %zu grid, %zu cells with %s", npz, g.nlat, g.nlon, g.n_filled,
-             g.key);
+    log_info("plot: %s: %zu x %zu grid, %zu cells with %s", npz, g.nlat, g.nlon, g.n_filled, g.key);
     st->source = stem;
     int failed = 0;
     for (int k = 0; k < 2; k++) {
@@ -170,14 +169,15 @@ int cmd_plot(int argc, char **argv)
     lp_error err = {0};
     if (plot_npz_is_grid(npz)) {
         if (what_given || !isnan(st.chi2_max))
-            return cli_usage_error("plot", "--what and --chi2-max apply to batch NPZ files, not "
-                                           "to the grid %s",
+            return cli_usage_error("plot",
+                                   "--what and --chi2-max apply to batch NPZ files, not "
+                                   "to the grid %s",
                                    npz);
         return plot_grid_files(npz, stat_key, &st, dir, stem);
     }
     if (stat_key)
-        return cli_usage_error("plot", "--stat applies to a grid.npz of 'lpmap grid'; %s is not one",
-                               npz);
+        return cli_usage_error("plot",
+                               "--stat applies to a grid.npz of 'lpmap grid'; %s is not one", npz);
     plot_data d;
     if (plot_data_load(npz, what, st.chi2_max, &d, &err) != LP_OK) {
         log_error("plot: %s", err.message);

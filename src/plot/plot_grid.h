@@ -10,10 +10,10 @@
 
 typedef struct {
     size_t nlat, nlon;
-    double res;        /* deg (from the cell centres) */
-    double *value;     /* [nlat * nlon], row 0 = southernmost; NaN where empty */
-    double *count;     /* rows per cell */
-    char key[64];      /* the statistic drawn, e.g. "u_surface_median" */
+    double res;    /* deg (from the cell centres) */
+    double *value; /* [nlat * nlon], row 0 = southernmost; NaN where empty */
+    double *count; /* rows per cell */
+    char key[64];  /* the statistic drawn, e.g. "u_surface_median" */
     char selection[256];
     size_t n_filled;   /* cells with a finite value */
     double rows_total; /* sum of count */

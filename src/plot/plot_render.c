@@ -23,7 +23,7 @@ const char *plot_enable_hint(void)
 
 int plot_format_parse(const char *s)
 {
-    return !strcmp(s, "png") ? PLOT_FORMAT_PNG
+    return !strcmp(s, "png")   ? PLOT_FORMAT_PNG
            : !strcmp(s, "svg") ? PLOT_FORMAT_SVG
            : !strcmp(s, "pdf") ? PLOT_FORMAT_PDF
                                : -1;
@@ -861,8 +861,8 @@ static lp_status render_grid(const plot_grid *g, const plot_style *st, const cha
         }
     map_frame_overlay(cr);
     char lim[96];
-    snprintf(lim, sizeof lim, "%s%s", sc.automatic ? " (2nd to 98th percentile of cells, rounded)" : "",
-             note);
+    snprintf(lim, sizeof lim, "%s%s",
+             sc.automatic ? " (2nd to 98th percentile of cells, rounded)" : "", note);
     map_colorbar(cr, &sc, bar_label, units, lim);
     return finish_png(s, cr, path, st->format, err);
 }
@@ -901,8 +901,8 @@ lp_status plot_render_grid_count(const plot_grid *g, const plot_style *st, const
     cst.vmin = cst.vmax = NAN;
     char title[128];
     snprintf(title, sizeof title, "Footpoint rows per %g\xc2\xb0 cell", g->res);
-    lp_status rc = render_grid(g, &cst, path, lg, title, "log10(rows per cell)", "",
-                               "; 0 = 1 row", err);
+    lp_status rc =
+        render_grid(g, &cst, path, lg, title, "log10(rows per cell)", "", "; 0 = 1 row", err);
     free(lg);
     return rc;
 }

@@ -64,7 +64,8 @@ static const double *row_quantity(const products_rows *r, int q)
 static lp_status grid_alloc(grid_result *g, lp_error *err)
 {
     size_t nc = g->nlat * g->nlon;
-    int ok = (g->lat = malloc(g->nlat * sizeof *g->lat)) && (g->lon = malloc(g->nlon * sizeof *g->lon)) &&
+    int ok = (g->lat = malloc(g->nlat * sizeof *g->lat)) &&
+             (g->lon = malloc(g->nlon * sizeof *g->lon)) &&
              (g->count = calloc(nc, sizeof *g->count)) &&
              (g->u_wmean = calloc(nc, sizeof *g->u_wmean)) &&
              (g->u_wmean_sigma = calloc(nc, sizeof *g->u_wmean_sigma));

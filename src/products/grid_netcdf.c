@@ -133,7 +133,8 @@ lp_status grid_netcdf_write(const grid_result *g, const grid_meta *m, const char
     NC_TRY(put_text(nc, NC_GLOBAL, "lpmap_version", LPMAP_VERSION));
     NC_TRY(put_text(nc, NC_GLOBAL, "planet", "Moon (IAU_MOON body-fixed, 1737.4 km sphere)"));
     NC_TRY(put_text(nc, NC_GLOBAL, "history", m->command_line ? m->command_line : "lpmap grid"));
-    NC_TRY(put_text(nc, NC_GLOBAL, "selection", m->selection ? m->selection : "where=all class=all"));
+    NC_TRY(
+        put_text(nc, NC_GLOBAL, "selection", m->selection ? m->selection : "where=all class=all"));
     {
         size_t len = 1;
         for (size_t k = 0; k < m->n_inputs; k++)

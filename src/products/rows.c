@@ -31,7 +31,9 @@ int products_where_parse(const char *s, products_where *out)
 
 const char *products_where_name(products_where w)
 {
-    return w == PRODUCTS_WHERE_SUNLIT ? "sunlit" : w == PRODUCTS_WHERE_SHADOWED ? "shadowed" : "all";
+    return w == PRODUCTS_WHERE_SUNLIT     ? "sunlit"
+           : w == PRODUCTS_WHERE_SHADOWED ? "shadowed"
+                                          : "all";
 }
 
 int products_class_list_parse(const char *text, products_filter *f)
@@ -89,7 +91,7 @@ lp_status products_rows_load(const char *path, products_rows *r, lp_error *err)
     lp_status st = npz_read_open(path, &f, err);
     if (st != LP_OK)
         return st;
-    static const char *const keys[] = {PRODUCTS_KEY_USURF, PRODUCTS_KEY_LAT, PRODUCTS_KEY_LON,
+    static const char *const keys[] = {PRODUCTS_KEY_USURF, PRODUCTS_KEY_LAT,   PRODUCTS_KEY_LON,
                                        PRODUCTS_KEY_SUN,   PRODUCTS_KEY_CLASS, PRODUCTS_KEY_USC,
                                        PRODUCTS_KEY_TE};
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)

@@ -15,15 +15,24 @@
 /* Landing sites (NASA NSSDCA coordinates), the poles and three well-known
  * magnetic-anomaly swirls (approximate centres). */
 static const site builtin_sites[] = {
-    {"Apollo 11", 0.6741, 23.4730},     {"Apollo 12", -3.0124, -23.4216},
-    {"Apollo 14", -3.6453, -17.4714},   {"Apollo 15", 26.1322, 3.6339},
-    {"Apollo 16", -8.9730, 15.5002},    {"Apollo 17", 20.1908, 30.7717},
-    {"Luna 9", 7.08, -64.37},           {"Luna 13", 18.87, -62.05},
-    {"Luna 16", -0.5137, 56.3638},      {"Luna 17", 38.2378, -35.0017},
-    {"Luna 20", 3.7863, 56.6242},       {"Luna 21", 25.8506, 30.4077},
-    {"Luna 24", 12.7145, 62.2129},      {"North Pole", 90.0, 0.0},
-    {"South Pole", -90.0, 0.0},         {"Reiner Gamma", 7.5, -59.0},
-    {"Mare Ingenii swirls", -33.7, 163.5}, {"Airy swirl", -18.2, 5.6},
+    {"Apollo 11", 0.6741, 23.4730},
+    {"Apollo 12", -3.0124, -23.4216},
+    {"Apollo 14", -3.6453, -17.4714},
+    {"Apollo 15", 26.1322, 3.6339},
+    {"Apollo 16", -8.9730, 15.5002},
+    {"Apollo 17", 20.1908, 30.7717},
+    {"Luna 9", 7.08, -64.37},
+    {"Luna 13", 18.87, -62.05},
+    {"Luna 16", -0.5137, 56.3638},
+    {"Luna 17", 38.2378, -35.0017},
+    {"Luna 20", 3.7863, 56.6242},
+    {"Luna 21", 25.8506, 30.4077},
+    {"Luna 24", 12.7145, 62.2129},
+    {"North Pole", 90.0, 0.0},
+    {"South Pole", -90.0, 0.0},
+    {"Reiner Gamma", 7.5, -59.0},
+    {"Mare Ingenii swirls", -33.7, 163.5},
+    {"Airy swirl", -18.2, 5.6},
 };
 
 void site_list_free(site_list *l)
@@ -68,8 +77,7 @@ lp_status sites_parse_file(const char *path, site_list *out, lp_error *err)
     out->sites = NULL;
     FILE *f = fopen(path, "r");
     if (!f)
-        return lp_error_set(err, LP_ERR_IO, "cannot open sites file %s: %s", path,
-                            strerror(errno));
+        return lp_error_set(err, LP_ERR_IO, "cannot open sites file %s: %s", path, strerror(errno));
     char line[1024];
     size_t lineno = 0, cap = 0;
     lp_status st = LP_OK;
@@ -84,8 +92,8 @@ lp_status sites_parse_file(const char *path, site_list *out, lp_error *err)
             continue;
         char *f1 = s, *c1 = strchr(s, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
         if (!c1 || !c2 || strchr(c2 + 1, ',')) {
-            st = lp_error_set(err, LP_ERR_FORMAT, "%s:%zu: expected 'name,lat,lon', got '%s'",
-                              path, lineno, s);
+            st = lp_error_set(err, LP_ERR_FORMAT, "%s:%zu: expected 'name,lat,lon', got '%s'", path,
+                              lineno, s);
             break;
         }
         *c1 = *c2 = '\0';
@@ -135,8 +143,9 @@ lp_status sites_parse_file(const char *path, site_list *out, lp_error *err)
         st = lp_error_set(err, LP_ERR_IO, "cannot read sites file %s", path);
     fclose(f);
     if (st == LP_OK && out->n == 0)
-        st = lp_error_set(err, LP_ERR_FORMAT, "sites file %s lists no site (expected lines "
-                                              "'name,lat,lon')",
+        st = lp_error_set(err, LP_ERR_FORMAT,
+                          "sites file %s lists no site (expected lines "
+                          "'name,lat,lon')",
                           path);
     if (st != LP_OK)
         site_list_free(out);
@@ -256,8 +265,8 @@ lp_status sites_run(const site_list *sites, const char *const *inputs, size_t n_
     for (size_t s = 0; s < ns; s++) {
         const site *t = &sites->sites[s];
         int quote = strchr(t->name, ',') != NULL;
-        fprintf(f, quote ? "\"%s\",%.10g,%.10g,%zu" : "%s,%.10g,%.10g,%zu", t->name, t->lat,
-                t->lon, count[s]);
+        fprintf(f, quote ? "\"%s\",%.10g,%.10g,%zu" : "%s,%.10g,%.10g,%zu", t->name, t->lat, t->lon,
+                count[s]);
         for (int q = 0; q < SQ_N; q++) {
             products_stats ps;
             value_list *l = &vals[s * SQ_N + q];
