@@ -96,15 +96,9 @@ int plot_render_available(void)
     return 1;
 }
 
-/* cairo's SVG/PDF back ends keep font-subset caches alive to the end of the
- * process, where cairo_debug_reset_static_data would abort on them; the
- * reset (only for leak checkers) is skipped once a vector file was written. */
-static int wrote_vector;
-
 void plot_render_release(void)
 {
-    if (!wrote_vector)
-        cairo_debug_reset_static_data();
+    cairo_debug_reset_static_data();
 #ifdef LPMAP_HAVE_FONTCONFIG
     FcFini();
 #endif
@@ -213,26 +207,12 @@ static void date_range_text(const plot_data *d, char *buf, size_t n)
         snprintf(buf, n, "dates unknown");
 }
 
-/* SVG and PDF: the picture is drawn on a recording surface and replayed
- * onto the vector surface here, so every product draws the same way. */
-static cairo_status_t write_vector(cairo_surface_t *rec, int format, const char *tmp)
+/* Every picture goes to PATH.part and is renamed into place when complete.
+ * PNG: an image surface written at the end; SVG and PDF: the vector surface
+ * writes PATH.part itself as it is finished. */
+static int part_path(const char *path, char *tmp, size_t n)
 {
-    cairo_rectangle_t ext;
-    if (!cairo_recording_surface_get_extents(rec, &ext))
-        return CAIRO_STATUS_INVALID_SIZE;
-    cairo_surface_t *v = format == PLOT_FORMAT_SVG
-                             ? cairo_svg_surface_create(tmp, ext.width, ext.height)
-                             : cairo_pdf_surface_create(tmp, ext.width, ext.height);
-    cairo_t *cr = cairo_create(v);
-    cairo_set_source_surface(cr, rec, 0, 0);
-    cairo_paint(cr);
-    cairo_status_t cs = cairo_status(cr);
-    cairo_destroy(cr);
-    cairo_surface_finish(v);
-    if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_status(v);
-    cairo_surface_destroy(v);
-    return cs;
+    return snprintf(tmp, n, "%s.part", path) < (int)n ? 0 : -1;
 }
 
 static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, int format,
@@ -240,20 +220,20 @@ static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, i
 {
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
+    char tmp[4096];
+    part_path(path, tmp, sizeof tmp); /* checked by new_canvas */
     if (cs != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
+        remove(tmp);
         return lp_error_set(err, LP_ERR_IO, "drawing %s failed: %s", path,
                             cairo_status_to_string(cs));
     }
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp) {
-        cairo_surface_destroy(s);
-        return lp_error_set(err, LP_ERR_USAGE, "output path too long: %s", path);
+    if (format == PLOT_FORMAT_PNG) {
+        cs = cairo_surface_write_to_png(s, tmp);
+    } else {
+        cairo_surface_finish(s);
+        cs = cairo_surface_status(s);
     }
-    if (format != PLOT_FORMAT_PNG)
-        wrote_vector = 1;
-    cs = format == PLOT_FORMAT_PNG ? cairo_surface_write_to_png(s, tmp)
-                                   : write_vector(s, format, tmp);
     cairo_surface_destroy(s);
     if (cs != CAIRO_STATUS_SUCCESS) {
         remove(tmp);
@@ -267,15 +247,21 @@ static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, i
     return LP_OK;
 }
 
-static lp_status new_canvas(int w, int h, int format, cairo_surface_t **s, cairo_t **cr,
-                            lp_error *err)
+static lp_status new_canvas(int w, int h, int format, const char *path, cairo_surface_t **s,
+                            cairo_t **cr, lp_error *err)
 {
-    cairo_rectangle_t ext = {0, 0, w, h};
-    *s = format == PLOT_FORMAT_PNG ? cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h)
-                                   : cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &ext);
+    char tmp[4096];
+    if (part_path(path, tmp, sizeof tmp))
+        return lp_error_set(err, LP_ERR_USAGE, "output path too long: %s", path);
+    *s = format == PLOT_FORMAT_SVG   ? cairo_svg_surface_create(tmp, w, h)
+         : format == PLOT_FORMAT_PDF ? cairo_pdf_surface_create(tmp, w, h)
+                                     : cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(*s) != CAIRO_STATUS_SUCCESS) {
+        cairo_status_t cs = cairo_surface_status(*s);
         cairo_surface_destroy(*s);
-        return lp_error_set(err, LP_ERR_NOMEM, "cannot create a %dx%d image", w, h);
+        remove(tmp);
+        return lp_error_set(err, LP_ERR_IO, "cannot create a %dx%d picture %s: %s", w, h, tmp,
+                            cairo_status_to_string(cs));
     }
     *cr = cairo_create(*s);
     fill_background(*cr, w, h);
@@ -390,7 +376,7 @@ lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *
 
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
@@ -618,7 +604,7 @@ lp_status plot_render_hist(const plot_data *d, const plot_style *st, const char 
         uhi = ulo + 1;
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_HIST_W, PLOT_HIST_H, st->format, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_HIST_W, PLOT_HIST_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     char buf[512], range[96];
@@ -778,7 +764,7 @@ lp_status plot_render_timeseries(const plot_data *d, const plot_style *st, const
     t1 += pad;
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_TS_W, PLOT_TS_H, st->format, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_TS_W, PLOT_TS_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     char buf[512], range[96];
@@ -833,7 +819,7 @@ static lp_status render_grid(const plot_grid *g, const plot_style *st, const cha
     color_scale_auto(value, nc, st->vmin, st->vmax, &sc);
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
