@@ -213,13 +213,13 @@ lp_status npz_writer_add_shape(npz_writer *w, const char *name, npz_dtype dtype,
     size_t data_bytes = n * item;
 
     /* .npy v1.0 header, padded with spaces so the data starts 64-aligned. */
-    char dict[256];
+    char dict[512]; /* descr + up to 8 dimensions */
     snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr,
              shape_text);
     size_t hlen = strlen(dict) + 1, total = 10 + hlen;
     size_t pad = (64 - total % 64) % 64;
     hlen += pad;
-    unsigned char hdr[10 + 256 + 64];
+    unsigned char hdr[10 + 512 + 64];
     memcpy(hdr, "\x93NUMPY\x01\x00", 8);
     put16(hdr + 8, (unsigned)hlen);
     memcpy(hdr + 10, dict, strlen(dict));
