@@ -1,7 +1,9 @@
-/* cairo drawing of the three `lpmap plot` products (overview.md, plot):
- * map (equirectangular, diverging colormap, colour bar, grid), histograms
- * (sunlit vs shadow) and time series. Layout constants are in pixels of a
- * fixed-size image; fonts are DejaVu Sans via fontconfig. */
+/* cairo drawing of the `lpmap plot` products (overview.md, plot): the
+ * footpoint map (equirectangular, automatic colour scale of color_scale.h,
+ * colour bar, grid), histograms (sunlit vs shadow), time series, and the
+ * statistic and count maps of a grid.npz; as PNG, SVG or PDF. Layout
+ * constants are in pixels (points for SVG/PDF) of a fixed-size picture;
+ * fonts are DejaVu Sans via fontconfig. */
 #include "plot/plot_render.h"
 
 #include <errno.h>
@@ -12,7 +14,6 @@
 #include <time.h>
 
 #include "plot/color_scale.h"
-#include "plot/colormap.h"
 
 const char *plot_enable_hint(void)
 {

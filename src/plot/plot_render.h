@@ -1,7 +1,8 @@
-/* PNG rendering for `lpmap plot` (overview.md, plot) with cairo: the global
- * equirectangular U_surface map, the U_surface / U_sc histograms split by
- * illumination, and the U_sc / U_surface time series. Without cairo at build
- * time every function returns LP_ERR_UNSUPPORTED with plot_enable_hint(). */
+/* Rendering for `lpmap plot` (overview.md, plot) with cairo, as PNG, SVG or
+ * PDF: the global equirectangular U_surface map, the U_surface / U_sc
+ * histograms split by illumination, the U_sc / U_surface time series, and
+ * the maps of a grid.npz. Without cairo at build time every function returns
+ * LP_ERR_UNSUPPORTED with plot_enable_hint(). */
 #ifndef LPMAP_PLOT_PLOT_RENDER_H
 #define LPMAP_PLOT_PLOT_RENDER_H
 
