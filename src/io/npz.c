@@ -146,6 +146,16 @@ static void convert_items(unsigned char *out, npz_dtype dtype, const void *data,
 lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int ndim, size_t n,
                          const void *data, size_t stride, int width, lp_error *err)
 {
+    if (ndim != 0 && ndim != 1)
+        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (only 0-d and 1-d arrays)", name, ndim);
+    size_t shape[1] = {n};
+    return npz_writer_add_shape(w, name, dtype, ndim, shape, data, stride, width, err);
+}
+
+lp_status npz_writer_add_shape(npz_writer *w, const char *name, npz_dtype dtype, int ndim,
+                               const size_t *shape, const void *data, size_t stride, int width,
+                               lp_error *err)
+{
     if (w->failed)
         return lp_error_set(err, LP_ERR_IO, "earlier write to %s failed", w->tmp_path);
     size_t name_len = name ? strlen(name) : 0;
@@ -155,12 +165,21 @@ lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int n
         if (strncmp(w->entries[i].name, name, name_len) == 0 &&
             strcmp(w->entries[i].name + name_len, ".npy") == 0)
             return lp_error_set(err, LP_ERR_USAGE, "NPZ key '%s' added twice", name);
-    if (ndim != 0 && ndim != 1)
-        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (only 0-d and 1-d arrays)", name, ndim);
-    if (ndim == 1 && n > 0 && !data)
+    if (ndim < 0 || ndim > 8)
+        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (0 to 8 dimensions)", name, ndim);
+    size_t n = 1;
+    char shape_text[8 * 24 + 8] = "";
+    for (int k = 0; k < ndim; k++) {
+        if (shape[k] && n > SIZE_MAX / shape[k])
+            return lp_error_set(err, LP_ERR_NOMEM, "%s: array too large", name);
+        n *= shape[k];
+        size_t len = strlen(shape_text);
+        snprintf(shape_text + len, sizeof shape_text - len, ndim == 1 ? "%zu," : "%zu, ", shape[k]);
+    }
+    if (ndim > 1)
+        shape_text[strlen(shape_text) - 2] = '\0'; /* (a, b) without the trailing ", " */
+    if (ndim >= 1 && n > 0 && !data)
         return lp_error_set(err, LP_ERR_USAGE, "%s: no data", name);
-    if (ndim == 0)
-        n = 1;
     size_t item;
     char descr[32];
     switch (dtype) {
@@ -198,17 +217,13 @@ lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int n
     size_t data_bytes = n * item;
 
     /* .npy v1.0 header, padded with spaces so the data starts 64-aligned. */
-    char dict[256];
-    if (ndim == 0)
-        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (), }",
-                 descr);
-    else
-        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu,), }",
-                 descr, n);
+    char dict[512]; /* descr + up to 8 dimensions */
+    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr,
+             shape_text);
     size_t hlen = strlen(dict) + 1, total = 10 + hlen;
     size_t pad = (64 - total % 64) % 64;
     hlen += pad;
-    unsigned char hdr[10 + 256 + 64];
+    unsigned char hdr[10 + 512 + 64];
     memcpy(hdr, "\x93NUMPY\x01\x00", 8);
     put16(hdr + 8, (unsigned)hlen);
     memcpy(hdr + 10, dict, strlen(dict));

@@ -34,6 +34,12 @@ lp_status npz_writer_open(const char *final_path, int overwrite, npz_writer **ou
 lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int ndim, size_t n,
                          const void *data, size_t stride, int width, lp_error *err);
 
+/* Any shape up to 8 dimensions (C order; data holds the product of shape[]
+ * elements). npz_writer_add is this with ndim 0 or 1. */
+lp_status npz_writer_add_shape(npz_writer *w, const char *name, npz_dtype dtype, int ndim,
+                               const size_t *shape, const void *data, size_t stride, int width,
+                               lp_error *err);
+
 /* Convenience wrappers (1-d). */
 lp_status npz_add_f64(npz_writer *w, const char *name, const double *v, size_t n, lp_error *err);
 lp_status npz_add_i64(npz_writer *w, const char *name, const int64_t *v, size_t n, lp_error *err);

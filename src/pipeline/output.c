@@ -13,7 +13,11 @@
 
 void output_path(const batch_options *o, char *buf, size_t n)
 {
-    if (!o->year)
+    if (o->start_ymd)
+        snprintf(buf, n, "%s/potential_batch_%04d_%02d_%02d_to_%04d_%02d_%02d.npz", o->output_dir,
+                 o->start_ymd / 10000, o->start_ymd / 100 % 100, o->start_ymd % 100,
+                 o->end_ymd / 10000, o->end_ymd / 100 % 100, o->end_ymd % 100);
+    else if (!o->year)
         snprintf(buf, n, "%s/potential_batch_all.npz", o->output_dir);
     else if (!o->month)
         snprintf(buf, n, "%s/potential_batch_%04d.npz", o->output_dir, o->year);
