@@ -41,8 +41,12 @@ function(lpmap_layer name)
   list(TRANSFORM L_PUBLIC PREPEND lpmap_)
   list(TRANSFORM L_PRIVATE PREPEND lpmap_)
   target_link_libraries(lpmap_${name} PUBLIC ${L_PUBLIC} ${L_LIBS} PRIVATE ${L_PRIVATE} lpmap_flags)
-  # Position-independent: the same objects go into liblpmap.so.
+  # Position-independent: the same objects go into liblpmap.so. Without
+  # semantic interposition the compiler may still inline and call global
+  # functions directly, as in non-PIC code (no symbol of ours is meant to
+  # be interposed).
   set_target_properties(lpmap_${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  target_compile_options(lpmap_${name} PRIVATE $<$<COMPILE_LANGUAGE:C>:-fno-semantic-interposition>)
   set(LPMAP_LAYERS ${LPMAP_LAYERS} ${name} PARENT_SCOPE)
   # "<layer>: <layers it may include>" for tests/cli/test_layers.sh.
   list(TRANSFORM L_PUBLIC REPLACE "^lpmap_" "")
