@@ -102,6 +102,21 @@ typedef enum {
     LPMAP_DEVICE_AUTO = 2 /* the GPU when usable, else the CPU (same results) */
 } lpmap_device;
 
+/* One device a session can fit on. */
+typedef struct {
+    int64_t kind;  /* LPMAP_DEVICE_CPU or LPMAP_DEVICE_GPU */
+    int64_t index; /* CUDA ordinal (gpu_index) of a GPU; 0 for the CPU */
+    char name[256];
+    int64_t threads;            /* CPU: OpenMP threads; GPU: 0 */
+    int64_t total_mem, free_mem; /* GPU memory, bytes */
+    int64_t cc_major, cc_minor; /* GPU compute capability */
+} lpmap_device_info;
+
+/* The devices: the CPU first, then each usable CUDA device. Fills
+ * out[0 .. min(cap, *n)) and sets *n to how many there are (call with
+ * cap 0 to count). No GPU is not an error (a CPU-only build lists the CPU). */
+LPMAP_API lpmap_status lpmap_devices_list(lpmap_device_info *out, size_t cap, size_t *n);
+
 typedef enum { LPMAP_METHOD_HALEKAS = 0, LPMAP_METHOD_LILLIS = 1 } lpmap_method;
 
 typedef struct {

@@ -15,6 +15,6 @@ then the system's loader path.
 """
 
 from ._lib import LpmapError, library_path, version
-from .api import Session, Sweeps, read_npz, write_npz
+from .api import Session, Sweeps, devices, read_npz, write_npz
 
-__all__ = ["LpmapError", "Session", "Sweeps", "read_npz", "write_npz", "version", "library_path"]
+__all__ = ["LpmapError", "Session", "Sweeps", "devices", "read_npz", "write_npz", "version", "library_path"]

@@ -60,6 +60,13 @@ class LossconeResult(ctypes.Structure):
                 ("status", ctypes.c_int64), ("u_identifiable", ctypes.c_int64)]
 
 
+class DeviceInfo(ctypes.Structure):
+    _fields_ = [("kind", ctypes.c_int64), ("index", ctypes.c_int64),
+                ("name", ctypes.c_char * 256), ("threads", ctypes.c_int64),
+                ("total_mem", ctypes.c_int64), ("free_mem", ctypes.c_int64),
+                ("cc_major", ctypes.c_int64), ("cc_minor", ctypes.c_int64)]
+
+
 class Settings(ctypes.Structure):
     # lpmap_settings: enums are C ints.
     _fields_ = [("device", ctypes.c_int), ("gpu_index", ctypes.c_int),
@@ -86,6 +93,7 @@ _sig("lpmap_sweeps_read", _st, ctypes.POINTER(ctypes.c_char_p), _sz, ctypes.c_ch
 _sig("lpmap_sweeps_free", None, _vp)
 _sig("lpmap_sweeps_count", _sz, _vp)
 _sig("lpmap_sweeps_copy", _st, _vp, ctypes.c_int, _sz, _sz, c_double_p)
+_sig("lpmap_devices_list", _st, ctypes.POINTER(DeviceInfo), _sz, ctypes.POINTER(_sz))
 _sig("lpmap_settings_init", None, ctypes.POINTER(Settings))
 _sig("lpmap_session_create", _st, ctypes.POINTER(Settings), ctypes.POINTER(_vp))
 _sig("lpmap_session_free", None, _vp)

@@ -5,8 +5,8 @@ import os
 
 import numpy as np
 
-from ._lib import (N_CHANNELS, N_ENERGIES, LossconeResult, Settings, UscResult, c_double_p,
-                   check, lib)
+from ._lib import (N_CHANNELS, N_ENERGIES, DeviceInfo, LossconeResult, Settings, UscResult,
+                   c_double_p, check, lib)
 
 _FIELDS = {  # lpmap_field value, shape per sweep
     "time": (0, ()),
@@ -38,6 +38,19 @@ def _range(n_total, first, n):
     if first < 0 or n < 0 or first + n > n_total:
         raise IndexError(f"sweeps [{first}, {first + n}) outside the set of {n_total}")
     return n
+
+
+def devices():
+    """The devices a Session can use: the CPU first, then each usable CUDA
+    device, as dicts (kind "cpu"/"gpu", index, name, threads, total_mem,
+    free_mem in bytes, compute_capability)."""
+    n = ctypes.c_size_t()
+    check(lib.lpmap_devices_list(None, 0, ctypes.byref(n)))
+    arr = (DeviceInfo * max(n.value, 1))()
+    check(lib.lpmap_devices_list(arr, n.value, ctypes.byref(n)))
+    return [{"kind": "gpu" if d.kind == 1 else "cpu", "index": d.index, "name": d.name.decode(),
+             "threads": d.threads, "total_mem": d.total_mem, "free_mem": d.free_mem,
+             "compute_capability": (d.cc_major, d.cc_minor)} for d in arr[:n.value]]
 
 
 class Sweeps:

@@ -128,6 +128,31 @@ class LpmapTest(unittest.TestCase):
         self.assertTrue(same(bd["spec_u_surface"], self.batch["spec_u_surface"]))
         self.assertNotIn("rows_utc", bd)
 
+    def test_devices_and_device_choice(self):
+        devs = lpmap.devices()
+        self.assertEqual(devs[0]["kind"], "cpu")
+        self.assertEqual(devs[0]["name"], "cpu")
+        self.assertGreaterEqual(devs[0]["threads"], 1)
+        gpus = [d for d in devs[1:] if d["kind"] == "gpu"]
+        self.assertEqual(len(gpus), len(devs) - 1)
+        s = lpmap.Sweeps(self.er, theta=self.theta)
+        sun = np.ones(len(s), np.int8)
+        with lpmap.Session(device="cpu") as ss:
+            self.assertEqual(ss.device_name, "cpu")
+            cpu = ss.estimate_usc(s, sun)
+        with lpmap.Session(device="auto") as ss:
+            auto = ss.estimate_usc(s, sun)
+            self.assertEqual(ss.device_name, "cpu" if not gpus else gpus[0]["name"])
+        if not gpus:  # auto fell back to the CPU: the same numbers
+            self.assertTrue(same(auto["u_sc"], cpu["u_sc"]))
+            with self.assertRaises(lpmap.LpmapError) as e:  # asked for a GPU: no fallback
+                lpmap.Session(device="gpu")
+            self.assertEqual(e.exception.status, "device")
+        else:  # fp64 on the device: the same fits to round-off
+            self.assertTrue(np.array_equal(auto["status"], cpu["status"]))
+            ok = cpu["status"] == 0
+            np.testing.assert_allclose(auto["u_sc"][ok], cpu["u_sc"][ok], rtol=1e-6)
+
     def test_bad_inputs(self):
         with self.assertRaises(lpmap.LpmapError) as e:
             lpmap.Sweeps([os.path.join(self.dir, "missing.TAB")], theta=self.theta)

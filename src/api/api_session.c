@@ -11,6 +11,7 @@
 #include "fit/backend.h"
 #include "fit/losscone_fit.h"
 #include "fit/scpot.h"
+#include "gpu/backend_devices.h"
 #include "gpu/backend_select.h"
 #include "gpu/gpu_backend.h"
 #include "physics/pitch.h"
@@ -21,6 +22,34 @@ struct lpmap_session {
     losscone_settings lc;
     kappa_settings ks;
 };
+
+lpmap_status lpmap_devices_list(lpmap_device_info *out, size_t cap, size_t *n)
+{
+    api_enter();
+    if (!n || (cap && !out))
+        return api_fail_msg(LPMAP_ERR_USAGE, "lpmap_devices_list: NULL argument");
+    fit_device *d;
+    size_t nd;
+    lp_error err;
+    lp_error_clear(&err);
+    if (backend_devices_list(&d, &nd, NULL, &err) != LP_OK)
+        return api_fail(&err);
+    for (size_t k = 0; k < nd && k < cap; k++) {
+        lpmap_device_info *o = &out[k];
+        memset(o, 0, sizeof *o);
+        o->kind = d[k].kind == FIT_DEVICE_GPU ? LPMAP_DEVICE_GPU : LPMAP_DEVICE_CPU;
+        o->index = d[k].index;
+        memcpy(o->name, d[k].name, sizeof o->name);
+        o->threads = d[k].threads;
+        o->total_mem = (int64_t)d[k].total_mem;
+        o->free_mem = (int64_t)d[k].free_mem;
+        o->cc_major = d[k].cc_major;
+        o->cc_minor = d[k].cc_minor;
+    }
+    *n = nd;
+    free(d);
+    return LPMAP_OK;
+}
 
 void lpmap_settings_init(lpmap_settings *s)
 {
