@@ -40,7 +40,7 @@ function(lpmap_add_cuda_backend target)
   # --fmad=false: no fused multiply-add contraction, so the shared header
   # code (DE trials, LHS, model sums) rounds exactly as the C compiler's
   # does on the CPU and fp64 results match to round-off (docs/decisions.md).
-  target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -lineinfo --fmad=false>)
+  target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr;-lineinfo;--fmad=false>")
   target_compile_definitions(${target} PUBLIC LPMAP_HAVE_CUDA=1)
   find_package(CUDAToolkit REQUIRED)
   # C programs linking CUDA objects need the CUDA runtime and C++ runtime.

@@ -13,10 +13,10 @@
 
 # Compile flags of every lpmap C target. C only: nvcc never sees them.
 add_library(lpmap_flags INTERFACE)
-target_compile_options(lpmap_flags INTERFACE $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra>)
+target_compile_options(lpmap_flags INTERFACE "$<$<COMPILE_LANGUAGE:C>:-Wall;-Wextra>")
 # POSIX APIs (mmap, getopt_long, nftw, clock_gettime) on top of strict C11.
 target_compile_definitions(lpmap_flags INTERFACE
-  $<$<COMPILE_LANGUAGE:C>:_GNU_SOURCE LPMAP_VERSION="${PROJECT_VERSION}">)
+  "$<$<COMPILE_LANGUAGE:C>:_GNU_SOURCE;LPMAP_VERSION=\"${PROJECT_VERSION}\">")
 
 set(LPMAP_LAYERS "")
 

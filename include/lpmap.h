@@ -107,9 +107,9 @@ typedef struct {
     int64_t kind;  /* LPMAP_DEVICE_CPU or LPMAP_DEVICE_GPU */
     int64_t index; /* CUDA ordinal (gpu_index) of a GPU; 0 for the CPU */
     char name[256];
-    int64_t threads;            /* CPU: OpenMP threads; GPU: 0 */
+    int64_t threads;             /* CPU: OpenMP threads; GPU: 0 */
     int64_t total_mem, free_mem; /* GPU memory, bytes */
-    int64_t cc_major, cc_minor; /* GPU compute capability */
+    int64_t cc_major, cc_minor;  /* GPU compute capability */
 } lpmap_device_info;
 
 /* The devices: the CPU first, then each usable CUDA device. Fills
@@ -137,8 +137,7 @@ typedef struct lpmap_session lpmap_session;
 
 /* LPMAP_ERR_USAGE for settings out of range; LPMAP_ERR_DEVICE when
  * LPMAP_DEVICE_GPU is asked for and no GPU is usable. */
-LPMAP_API lpmap_status lpmap_session_create(const lpmap_settings *settings,
-                                            lpmap_session **out);
+LPMAP_API lpmap_status lpmap_session_create(const lpmap_settings *settings, lpmap_session **out);
 LPMAP_API void lpmap_session_free(lpmap_session *session);
 /* "cpu" or the GPU's name. */
 LPMAP_API const char *lpmap_session_device_name(const lpmap_session *session);
@@ -208,8 +207,7 @@ LPMAP_API size_t lpmap_npz_count(const lpmap_npz *f);
 LPMAP_API const char *lpmap_npz_key(const lpmap_npz *f, size_t i);
 /* Shape of array `key`: *ndim (0 for a scalar) and shape[0..ndim-1]
  * (shape has room for 8). */
-LPMAP_API lpmap_status lpmap_npz_shape(lpmap_npz *f, const char *key, int *ndim,
-                                       size_t shape[8]);
+LPMAP_API lpmap_status lpmap_npz_shape(lpmap_npz *f, const char *key, int *ndim, size_t shape[8]);
 /* Array `key` as *n doubles (float64, int64, int8 and bool converted;
  * strings refused), malloc'd into *values; free with lpmap_free. */
 LPMAP_API lpmap_status lpmap_npz_read_f64(lpmap_npz *f, const char *key, double **values,

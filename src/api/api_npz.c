@@ -52,8 +52,8 @@ lpmap_status lpmap_npz_writer_add_f64(lpmap_npz_writer *w, const char *name, con
     return writer_add(w, name, NPZ_FLOAT64, values, n);
 }
 
-lpmap_status lpmap_npz_writer_add_i64(lpmap_npz_writer *w, const char *name,
-                                      const int64_t *values, size_t n)
+lpmap_status lpmap_npz_writer_add_i64(lpmap_npz_writer *w, const char *name, const int64_t *values,
+                                      size_t n)
 {
     return writer_add(w, name, NPZ_INT64, values, n);
 }

@@ -78,8 +78,8 @@ lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
     ss->settings = *s;
     lp_error err;
     lp_error_clear(&err);
-    fit_backend_options bo = {s->device != LPMAP_DEVICE_CPU, s->gpu_index, DTYPE_AUTO, 0,
-                              s->threads, -1};
+    fit_backend_options bo = {
+        s->device != LPMAP_DEVICE_CPU, s->gpu_index, DTYPE_AUTO, 0, s->threads, -1};
     lp_status st = LP_OK;
     if (s->device == LPMAP_DEVICE_GPU) {
         /* Asked for a GPU: no silent fallback. */
@@ -204,20 +204,19 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
         int pol[LP_N_ENERGIES];
         for (int i = 0; i < nf; i++)
             pol[i] = PITCH_POLARITY_DEFAULT;
-        losscone_prepare_sweep(&sw->inst, (norm_mode)o->normalization, (incident_stat)o->incident,
-                               nf, &t->energy[s0], (const double(*)[3]) & t->mag[s0], pol,
-                               (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
-                               (const double(*)[LP_N_CHANNELS]) & t->phi[s0], u_sc[k], first + k,
-                               &lcs[k]);
+        losscone_prepare_sweep(
+            &sw->inst, (norm_mode)o->normalization, (incident_stat)o->incident, nf, &t->energy[s0],
+            (const double(*)[3]) & t->mag[s0], pol, (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
+            (const double(*)[LP_N_CHANNELS]) & t->phi[s0], u_sc[k], first + k, &lcs[k]);
     }
     lp_error err;
     lp_error_clear(&err);
     lp_status st = fit_backend_losscone(ss->backend, &ss->lc, lcs, n, res, &err);
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
-            out[k] = (lpmap_losscone_result){res[k].u_surface,        res[k].bs_over_bm,
-                                             res[k].beam_amp,         res[k].chi2,
-                                             res[k].u_width,          res[k].generations,
+            out[k] = (lpmap_losscone_result){res[k].u_surface,       res[k].bs_over_bm,
+                                             res[k].beam_amp,        res[k].chi2,
+                                             res[k].u_width,         res[k].generations,
                                              (int64_t)res[k].status, res[k].u_identifiable};
     free(lcs);
     free(res);

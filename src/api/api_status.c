@@ -46,9 +46,8 @@ const char *lpmap_version_string(void)
 
 const char *lpmap_status_string(lpmap_status status)
 {
-    static const char *const names[] = {"ok",          "io",        "format", "range",
-                                        "nomem",       "usage",     "coverage",
-                                        "unsupported", "cancelled", "device"};
+    static const char *const names[] = {"ok",    "io",       "format",      "range",     "nomem",
+                                        "usage", "coverage", "unsupported", "cancelled", "device"};
     return (unsigned)status < sizeof names / sizeof *names ? names[status] : "unknown";
 }
 

@@ -61,15 +61,11 @@ static size_t field_width(lpmap_field f)
     switch (f) {
     case LPMAP_FIELD_TIME:
     case LPMAP_FIELD_SPEC_NO:
-    case LPMAP_FIELD_N_ROWS:
-        return 1;
-    case LPMAP_FIELD_ENERGY:
-        return LP_N_ENERGIES;
-    case LPMAP_FIELD_MAG:
-        return LP_N_ENERGIES * 3;
+    case LPMAP_FIELD_N_ROWS: return 1;
+    case LPMAP_FIELD_ENERGY: return LP_N_ENERGIES;
+    case LPMAP_FIELD_MAG: return LP_N_ENERGIES * 3;
     case LPMAP_FIELD_FLUX:
-    case LPMAP_FIELD_PHI:
-        return LP_N_ENERGIES * LP_N_CHANNELS;
+    case LPMAP_FIELD_PHI: return LP_N_ENERGIES * LP_N_CHANNELS;
     }
     return 0;
 }
@@ -92,27 +88,13 @@ lpmap_status lpmap_sweeps_copy(const lpmap_sweeps *s, lpmap_field field, size_t 
         for (size_t i = 0; i < w; i++)
             o[i] = NAN;
         switch (field) {
-        case LPMAP_FIELD_TIME:
-            o[0] = t->time_unix[r0];
-            break;
-        case LPMAP_FIELD_SPEC_NO:
-            o[0] = (double)t->spec_no[r0];
-            break;
-        case LPMAP_FIELD_N_ROWS:
-            o[0] = nf;
-            break;
-        case LPMAP_FIELD_ENERGY:
-            memcpy(o, &t->energy[r0], nf * sizeof *o);
-            break;
-        case LPMAP_FIELD_MAG:
-            memcpy(o, &t->mag[r0], nf * sizeof t->mag[0]);
-            break;
-        case LPMAP_FIELD_FLUX:
-            memcpy(o, &t->flux[r0], nf * sizeof t->flux[0]);
-            break;
-        case LPMAP_FIELD_PHI:
-            memcpy(o, &t->phi[r0], nf * sizeof t->phi[0]);
-            break;
+        case LPMAP_FIELD_TIME: o[0] = t->time_unix[r0]; break;
+        case LPMAP_FIELD_SPEC_NO: o[0] = (double)t->spec_no[r0]; break;
+        case LPMAP_FIELD_N_ROWS: o[0] = nf; break;
+        case LPMAP_FIELD_ENERGY: memcpy(o, &t->energy[r0], nf * sizeof *o); break;
+        case LPMAP_FIELD_MAG: memcpy(o, &t->mag[r0], nf * sizeof t->mag[0]); break;
+        case LPMAP_FIELD_FLUX: memcpy(o, &t->flux[r0], nf * sizeof t->flux[0]); break;
+        case LPMAP_FIELD_PHI: memcpy(o, &t->phi[r0], nf * sizeof t->phi[0]); break;
         }
     }
     return LPMAP_OK;

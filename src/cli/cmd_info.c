@@ -129,8 +129,8 @@ int cmd_info(int argc, char **argv)
     int have_chosen = 0;
     for (size_t k = 1; k < n_dev; k++) {
         const fit_device *g = &devs[k];
-        printf("  %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", g->index,
-               g->name, gib(g->total_mem), gib(g->free_mem), g->cc_major, g->cc_minor);
+        printf("  %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", g->index, g->name,
+               gib(g->total_mem), gib(g->free_mem), g->cc_major, g->cc_minor);
         if (g->index == device) {
             chosen = *g;
             have_chosen = 1;

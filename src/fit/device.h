@@ -10,9 +10,9 @@ typedef enum { FIT_DEVICE_CPU = 0, FIT_DEVICE_GPU = 1 } fit_device_kind;
 
 typedef struct {
     fit_device_kind kind;
-    int index;      /* CUDA ordinal of a GPU; 0 for the CPU */
-    char name[256]; /* "cpu" or the GPU's name */
-    int threads;    /* CPU: OpenMP threads; GPU: 0 */
+    int index;                  /* CUDA ordinal of a GPU; 0 for the CPU */
+    char name[256];             /* "cpu" or the GPU's name */
+    int threads;                /* CPU: OpenMP threads; GPU: 0 */
     size_t total_mem, free_mem; /* GPU memory, bytes; 0 for the CPU */
     int cc_major, cc_minor;     /* GPU compute capability */
 } fit_device;
