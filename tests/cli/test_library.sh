@@ -9,6 +9,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${LPMAP_BUILD_DIR:?}" "${LPMAP_SOURCE_DIR:?}"
 TMP=$(mktemp -d)
+# Sanitizer builds: the ASan runtime preloaded into the consumers.
+run() { if [ -n "${LPMAP_PRELOAD:-}" ]; then LD_PRELOAD=$LPMAP_PRELOAD "$@"; else "$@"; fi; }
 trap 'rm -rf "$TMP"' EXIT
 P=$TMP/prefix
 
@@ -34,22 +36,22 @@ ER=$(find "$TMP/sim" -name '3D*.TAB' | head -1)
 # The consumer, built with find_package(lpmap).
 expect_rc 0 cmake -S "$LPMAP_SOURCE_DIR/examples/consumer" -B "$TMP/cons" -DCMAKE_PREFIX_PATH="$P"
 expect_rc 0 cmake --build "$TMP/cons"
-expect_rc 0 "$TMP/cons/consumer" "$TMP/out.npz" "$TMP/sim/theta.tab" "$ER"
+expect_rc 0 run "$TMP/cons/consumer" "$TMP/out.npz" "$TMP/sim/theta.tab" "$ER"
 expect_out '^20 sweeps on cpu, [1-9][0-9]* fitted'
 expect_out 'read back identical'
 expect_rc 0 test -f "$TMP/out.npz"
 # A missing input: one line from lpmap_last_error, exit 1, no output written.
-expect_rc 1 "$TMP/cons/consumer" "$TMP/none.npz" "$TMP/sim/theta.tab" "$TMP/missing.TAB"
+expect_rc 1 run "$TMP/cons/consumer" "$TMP/none.npz" "$TMP/sim/theta.tab" "$TMP/missing.TAB"
 expect_out 'consumer: reading sweeps: .*missing.TAB.*\(io\)'
 expect_rc 1 test -e "$TMP/none.npz"
-expect_rc 1 "$TMP/cons/consumer" "$TMP/none.npz" "$TMP/sim/no-theta.tab" "$ER"
+expect_rc 1 run "$TMP/cons/consumer" "$TMP/none.npz" "$TMP/sim/no-theta.tab" "$ER"
 expect_out 'no-theta.tab'
 
 # The same program through pkg-config against the shared library.
 export PKG_CONFIG_PATH=$P/lib/pkgconfig
 if command -v pkg-config >/dev/null; then
     expect_rc 0 sh -c "cc -std=c11 -o '$TMP/pc' '$LPMAP_SOURCE_DIR/examples/consumer/main.c' \$(pkg-config --cflags --libs lpmap) -Wl,-rpath,'$P/lib'"
-    expect_rc 0 "$TMP/pc" "$TMP/out2.npz" "$TMP/sim/theta.tab" "$ER"
+    expect_rc 0 run "$TMP/pc" "$TMP/out2.npz" "$TMP/sim/theta.tab" "$ER"
     expect_out 'read back identical'
     expect_rc 0 cmp "$TMP/out.npz" "$TMP/out2.npz"
 else
