@@ -75,6 +75,17 @@ typedef struct lpmap_sweeps lpmap_sweeps;
  * a malformed line an error instead of skipping its sweep. */
 LPMAP_API lpmap_status lpmap_sweeps_read(const char *const *paths, size_t n_paths,
                                          const char *theta_path, int strict, lpmap_sweeps **out);
+/* A sweep set from the caller's arrays (data of your own, or edited): n
+ * sweeps of n_rows[k] (1..LPMAP_N_ENERGIES) energy rows each, in the
+ * layouts of lpmap_sweeps_copy: energy [n][15], mag [n][15][3], flux and
+ * phi [n][15][88] (rows past n_rows[k] are ignored; NaN marks a fill
+ * value), time [n] (may be NULL: NaN), and the 88 channel elevations of
+ * theta.tab (validated as lpmap_sweeps_read does). spec_no become 1..n.
+ * No cleaning is applied: the arrays are used as given. */
+LPMAP_API lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *time,
+                                           const double *energy, const double *mag,
+                                           const double *flux, const double *phi,
+                                           const double *theta_deg, lpmap_sweeps **out);
 LPMAP_API void lpmap_sweeps_free(lpmap_sweeps *sweeps);
 LPMAP_API size_t lpmap_sweeps_count(const lpmap_sweeps *sweeps);
 

@@ -90,6 +90,8 @@ _sig("lpmap_last_error", ctypes.c_char_p)
 _sig("lpmap_free", None, _vp)
 _sig("lpmap_sweeps_read", _st, ctypes.POINTER(ctypes.c_char_p), _sz, ctypes.c_char_p,
      ctypes.c_int, ctypes.POINTER(_vp))
+_sig("lpmap_sweeps_create", _st, _sz, ctypes.POINTER(ctypes.c_int32), c_double_p, c_double_p,
+     c_double_p, c_double_p, c_double_p, c_double_p, ctypes.POINTER(_vp))
 _sig("lpmap_sweeps_free", None, _vp)
 _sig("lpmap_sweeps_count", _sz, _vp)
 _sig("lpmap_sweeps_copy", _st, _vp, ctypes.c_int, _sz, _sz, c_double_p)

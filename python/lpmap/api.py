@@ -66,6 +66,36 @@ class Sweeps:
                                     ctypes.byref(h)))
         self._h = h
 
+    @classmethod
+    def from_arrays(cls, n_rows, energy, mag, flux, phi, theta, time=None):
+        """A sweep set from arrays of your own: n_rows (n,), energy (n, 15),
+        mag (n, 15, 3), flux and phi (n, 15, 88), NaN-padded past n_rows;
+        theta: the 88 channel elevations (deg); time (n,) or None. Used as
+        given (no cleaning); spec_no become 1..n."""
+        n_rows = np.ascontiguousarray(n_rows, dtype=np.int32)
+        n = n_rows.shape[0]
+
+        def arr(a, shape, name):
+            a = np.ascontiguousarray(a, dtype=np.float64)
+            if a.shape != shape:
+                raise ValueError(f"{name}: shape {a.shape}, expected {shape}")
+            return a
+
+        energy = arr(energy, (n, N_ENERGIES), "energy")
+        mag = arr(mag, (n, N_ENERGIES, 3), "mag")
+        flux = arr(flux, (n, N_ENERGIES, N_CHANNELS), "flux")
+        phi = arr(phi, (n, N_ENERGIES, N_CHANNELS), "phi")
+        theta = arr(theta, (N_CHANNELS,), "theta")
+        t = None if time is None else arr(time, (n,), "time")
+        h = ctypes.c_void_p()
+        p = lambda a: None if a is None else a.ctypes.data_as(c_double_p)  # noqa: E731
+        check(lib.lpmap_sweeps_create(n, n_rows.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
+                                      p(t), p(energy), p(mag), p(flux), p(phi), p(theta),
+                                      ctypes.byref(h)))
+        self = cls.__new__(cls)
+        self._h = h
+        return self
+
     def close(self):
         if getattr(self, "_h", None):
             lib.lpmap_sweeps_free(self._h)

@@ -89,6 +89,35 @@ class LpmapTest(unittest.TestCase):
         self.assertTrue(same(fit["u_surface"][default], b["spec_u_surface"][default]))
         self.assertTrue(same(fit["chi2"][default], b["spec_fit_chi2"][default]))
 
+    def test_sweeps_from_arrays_equal_files(self):
+        # The same arrays handed in from NumPy fit to the same numbers.
+        f = lpmap.Sweeps(self.er, theta=self.theta)
+        theta = np.loadtxt(self.theta)
+        a = lpmap.Sweeps.from_arrays(f.array("n_rows"), f.array("energy"), f.array("mag"),
+                                     f.array("flux"), f.array("phi"), theta, f.array("time"))
+        self.assertEqual(len(a), len(f))
+        self.assertTrue(np.array_equal(a.array("spec_no"), np.arange(1, len(f) + 1)))
+        self.assertTrue(same(a.array("flux"), f.array("flux")))
+        self.assertTrue(same(a.array("time"), f.array("time")))
+        sun = np.ones(len(f), np.int8)
+        with lpmap.Session(seed=42) as ss:
+            ua, uf = ss.estimate_usc(a, sun), ss.estimate_usc(f, sun)
+            self.assertTrue(same(ua["u_sc"], uf["u_sc"]))
+            fa, ff = ss.fit_losscone(a, ua["u_sc"]), ss.fit_losscone(f, uf["u_sc"])
+            self.assertTrue(same(fa["u_surface"], ff["u_surface"]))
+        n_rows = f.array("n_rows")
+        n_rows[3] = 0
+        with self.assertRaises(lpmap.LpmapError) as e:
+            lpmap.Sweeps.from_arrays(n_rows, f.array("energy"), f.array("mag"), f.array("flux"),
+                                     f.array("phi"), theta)
+        self.assertEqual(e.exception.status, "range")
+        with self.assertRaises(lpmap.LpmapError):  # not a valid set of elevations
+            lpmap.Sweeps.from_arrays(f.array("n_rows"), f.array("energy"), f.array("mag"),
+                                     f.array("flux"), f.array("phi"), np.zeros(88))
+        with self.assertRaises(ValueError):
+            lpmap.Sweeps.from_arrays(f.array("n_rows"), f.array("energy")[:, :3], f.array("mag"),
+                                     f.array("flux"), f.array("phi"), theta)
+
     def test_equals_c_api_consumer(self):
         out = os.path.join(self.dir, "consumer.npz")
         subprocess.run([CONSUMER, out, self.theta] + self.er + ["--max", "20", "--seed", "42"],

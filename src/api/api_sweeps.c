@@ -41,6 +41,69 @@ lpmap_status lpmap_sweeps_read(const char *const *paths, size_t n_paths, const c
     return LPMAP_OK;
 }
 
+lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *time,
+                                 const double *energy, const double *mag, const double *flux,
+                                 const double *phi, const double *theta_deg, lpmap_sweeps **out)
+{
+    api_enter();
+    if (!out)
+        return api_fail_msg(LPMAP_ERR_USAGE, "lpmap_sweeps_create: out is NULL");
+    *out = NULL;
+    if (!theta_deg || (n && (!n_rows || !energy || !mag || !flux || !phi)))
+        return api_fail_msg(LPMAP_ERR_USAGE, "lpmap_sweeps_create: NULL array");
+    size_t rows = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (n_rows[k] < 1 || n_rows[k] > LP_N_ENERGIES)
+            return api_fail_msg(LPMAP_ERR_RANGE, "sweep %zu: n_rows %d is not 1..%d", k,
+                                (int)n_rows[k], LP_N_ENERGIES);
+        rows += (size_t)n_rows[k];
+    }
+    lpmap_sweeps *s = calloc(1, sizeof *s);
+    if (!s)
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory");
+    er_table *t = &s->table;
+    er_table_init(t);
+    lp_error err;
+    lp_error_clear(&err);
+    if (instrument_from_theta(theta_deg, &s->inst, &err) != LP_OK) {
+        free(s);
+        return api_fail(&err);
+    }
+    size_t cap = rows ? rows : 1;
+    t->utc = calloc(cap, sizeof *t->utc);
+    t->time_text = calloc(cap, sizeof *t->time_text);
+    t->time_unix = calloc(cap, sizeof *t->time_unix);
+    t->energy = calloc(cap, sizeof *t->energy);
+    t->spec_no = calloc(cap, sizeof *t->spec_no);
+    t->mag = calloc(cap, sizeof *t->mag);
+    t->flux = calloc(cap, sizeof *t->flux);
+    t->phi = calloc(cap, sizeof *t->phi);
+    if (!t->utc || !t->time_text || !t->time_unix || !t->energy || !t->spec_no || !t->mag ||
+        !t->flux || !t->phi) {
+        lpmap_sweeps_free(s);
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu rows", rows);
+    }
+    t->capacity = cap;
+    size_t r = 0;
+    for (size_t k = 0; k < n; k++)
+        for (int i = 0; i < n_rows[k]; i++, r++) {
+            size_t row = k * LP_N_ENERGIES + (size_t)i;
+            t->time_unix[r] = time ? time[k] : NAN;
+            t->energy[r] = energy[row];
+            t->spec_no[r] = (int64_t)k + 1;
+            memcpy(t->mag[r], mag + row * 3, sizeof t->mag[r]);
+            memcpy(t->flux[r], flux + row * LP_N_CHANNELS, sizeof t->flux[r]);
+            memcpy(t->phi[r], phi + row * LP_N_CHANNELS, sizeof t->phi[r]);
+        }
+    t->n_rows = rows;
+    if (er_sweeps_build(t, &s->index, &err) != LP_OK) {
+        lpmap_sweeps_free(s);
+        return api_fail(&err);
+    }
+    *out = s;
+    return LPMAP_OK;
+}
+
 void lpmap_sweeps_free(lpmap_sweeps *s)
 {
     if (!s)
