@@ -1,4 +1,4 @@
-/* The normalization choices (physics.md §3) as enums of the physics layer:
+/* The flux normalization choices as enums of the physics layer:
  * normalize.h needs them and must not include the fit layer above it;
  * fit/fit_types.h re-exports them for the settings and the CLI. */
 #ifndef LPMAP_PHYSICS_NORM_TYPES_H
