@@ -18,11 +18,13 @@ if(NOT LPMAP_CUDA STREQUAL "OFF")
 endif()
 message(STATUS "lpmap: CUDA backend ${LPMAP_HAVE_CUDA}")
 
+# Adds src/gpu/*.cu to the gpu layer's object library `target`, with the
+# CUDA flags set here only (the C flags of lpmap_flags are C-only).
 function(lpmap_add_cuda_backend target)
   if(NOT LPMAP_HAVE_CUDA)
     return()
   endif()
-  file(GLOB cuda_sources CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/src/gpu/*.cu)
+  file(GLOB cuda_sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/gpu/*.cu)
   # SASS for every listed architecture, PTX for the newest (forward compat).
   list(GET LPMAP_CUDA_ARCHS -1 newest)
   set(archs "")
@@ -30,24 +32,17 @@ function(lpmap_add_cuda_backend target)
     list(APPEND archs "${a}-real")
   endforeach()
   list(APPEND archs "${newest}-virtual")
-  add_library(lpmap_cuda STATIC ${cuda_sources})
-  set_target_properties(lpmap_cuda PROPERTIES
+  target_sources(${target} PRIVATE ${cuda_sources})
+  set_target_properties(${target} PROPERTIES
     CUDA_ARCHITECTURES "${archs}"
     CUDA_STANDARD 17
-    CUDA_RUNTIME_LIBRARY Static
-    POSITION_INDEPENDENT_CODE ON)
-  target_include_directories(lpmap_cuda PRIVATE ${CMAKE_SOURCE_DIR}/src)
-  target_link_libraries(lpmap_cuda PRIVATE lpmap_deps)
-  # The kernels' host code calls back into the C library (logger, errors,
-  # GPU policy): a static-library cycle, which CMake links by repetition.
-  target_link_libraries(lpmap_cuda INTERFACE ${target})
+    CUDA_RUNTIME_LIBRARY Static)
   # --fmad=false: no fused multiply-add contraction, so the shared header
   # code (DE trials, LHS, model sums) rounds exactly as the C compiler's
   # does on the CPU and fp64 results match to round-off (docs/decisions.md).
-  target_compile_options(lpmap_cuda PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr -lineinfo --fmad=false>)
+  target_compile_options(${target} PRIVATE "$<$<COMPILE_LANGUAGE:CUDA>:--expt-relaxed-constexpr;-lineinfo;--fmad=false>")
   target_compile_definitions(${target} PUBLIC LPMAP_HAVE_CUDA=1)
   find_package(CUDAToolkit REQUIRED)
-  target_link_libraries(${target} PUBLIC lpmap_cuda CUDA::cudart_static)
-  # C programs linking a static library with CUDA code need the C++ runtime.
-  target_link_libraries(${target} PUBLIC stdc++)
+  # C programs linking CUDA objects need the CUDA runtime and C++ runtime.
+  target_link_libraries(${target} PUBLIC CUDA::cudart_static stdc++)
 endfunction()

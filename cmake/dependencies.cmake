@@ -5,6 +5,10 @@
 # scripts/install-deps.sh installs the Debian packages.
 
 add_library(lpmap_deps INTERFACE)
+# Optional libraries get their own interface targets so that only the layer
+# using them links them (plot: cairo, download: libcurl).
+add_library(lpmap_dep_cairo INTERFACE)
+add_library(lpmap_dep_curl INTERFACE)
 
 find_package(OpenMP REQUIRED COMPONENTS C)
 find_package(ZLIB REQUIRED)
@@ -32,14 +36,14 @@ if(PkgConfig_FOUND)
   endif()
   if(LPMAP_WITH_CAIRO AND CAIRO_FOUND)
     set(LPMAP_HAVE_CAIRO ON)
-    target_link_libraries(lpmap_deps INTERFACE PkgConfig::CAIRO)
-    target_compile_definitions(lpmap_deps INTERFACE LPMAP_HAVE_CAIRO=1)
+    target_link_libraries(lpmap_dep_cairo INTERFACE PkgConfig::CAIRO)
+    target_compile_definitions(lpmap_dep_cairo INTERFACE LPMAP_HAVE_CAIRO=1)
     # cairo draws text through fontconfig; linking it lets `lpmap plot`
     # call FcFini at exit so leak checkers see a clean process.
     pkg_check_modules(FONTCONFIG QUIET IMPORTED_TARGET fontconfig)
     if(FONTCONFIG_FOUND)
-      target_link_libraries(lpmap_deps INTERFACE PkgConfig::FONTCONFIG)
-      target_compile_definitions(lpmap_deps INTERFACE LPMAP_HAVE_FONTCONFIG=1)
+      target_link_libraries(lpmap_dep_cairo INTERFACE PkgConfig::FONTCONFIG)
+      target_compile_definitions(lpmap_dep_cairo INTERFACE LPMAP_HAVE_FONTCONFIG=1)
     endif()
   endif()
   if(LPMAP_WITH_CURL)
@@ -47,8 +51,8 @@ if(PkgConfig_FOUND)
   endif()
   if(LPMAP_WITH_CURL AND CURL_FOUND)
     set(LPMAP_HAVE_CURL ON)
-    target_link_libraries(lpmap_deps INTERFACE PkgConfig::CURL)
-    target_compile_definitions(lpmap_deps INTERFACE LPMAP_HAVE_CURL=1)
+    target_link_libraries(lpmap_dep_curl INTERFACE PkgConfig::CURL)
+    target_compile_definitions(lpmap_dep_curl INTERFACE LPMAP_HAVE_CURL=1)
   endif()
   if(LPMAP_WITH_NETCDF)
     pkg_check_modules(NETCDF QUIET IMPORTED_TARGET netcdf)

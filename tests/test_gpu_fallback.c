@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "fit/backend.h"
+#include "gpu/backend_select.h"
 #include "gpu/gpu_backend.h"
 #include "gpu/gpu_runtime.h"
 #include "gpu_test_data.h"

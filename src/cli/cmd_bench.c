@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "core/log.h"
 #include "fit/backend.h"
+#include "gpu/backend_select.h"
 
 static const char *const HELP =
     "usage: lpmap bench SUITE [--n N] [--seed S] [--fast] [--dtype D] [--threads T] [--json]\n"

@@ -3,13 +3,13 @@
  * and batch size (spec/gpu.md, docs/performance.md "GPU"). */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <omp.h>
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "core/status.h"
+#include "gpu/backend_devices.h"
 #include "gpu/gpu_plan.h"
 #include "gpu/gpu_policy.h"
 #include "gpu/gpu_runtime.h"
@@ -89,11 +89,23 @@ int cmd_info(int argc, char **argv)
     if (optind < argc)
         return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
 
+    /* Everything below is printed from the backends' device list. */
+    fit_device *devs;
+    size_t n_dev;
+    lp_error why, err;
+    lp_error_clear(&why);
+    lp_error_clear(&err);
+    if (backend_devices_list(&devs, &n_dev, &why, &err) != LP_OK) {
+        fprintf(stderr, "lpmap info: %s\n", err.message);
+        return 1;
+    }
+    int cpu_threads = devs[0].threads;
     printf("lpmap %s\n", LPMAP_VERSION);
-    printf("CPU threads (OpenMP): %d\n", omp_get_max_threads());
+    printf("CPU threads (OpenMP): %d\n", cpu_threads);
     if (!gpu_compiled_in()) {
         printf("CUDA: not compiled in (build with -DLPMAP_CUDA=ON or AUTO where nvcc exists)\n");
-        printf("--fast would fit on the CPU (%d threads)\n", omp_get_max_threads());
+        printf("--fast would fit on the CPU (%d threads)\n", cpu_threads);
+        free(devs);
         return 0;
     }
     int rt = 0, drv = 0;
@@ -104,35 +116,30 @@ int cmd_info(int argc, char **argv)
     print_version("driver", drv);
     printf(")\n");
 
-    lp_error why;
-    lp_error_clear(&why);
-    int n = gpu_device_count(&why);
-    if (n <= 0) {
+    if (n_dev <= 1) {
         printf("devices: none (%s)\n", why.message);
-        printf("--fast would fit on the CPU (%d threads): %s\n", omp_get_max_threads(),
-               why.message);
+        printf("--fast would fit on the CPU (%d threads): %s\n", cpu_threads, why.message);
+        free(devs);
         return 0;
     }
-    printf("devices: %d\n", n);
-    gpu_device_info chosen;
+    printf("devices: %zu\n", n_dev - 1);
+    if (why.message[0]) /* a device that could not be queried */
+        printf("  (%s)\n", why.message);
+    fit_device chosen;
     int have_chosen = 0;
-    for (int i = 0; i < n; i++) {
-        gpu_device_info info;
-        lp_error_clear(&why);
-        if (gpu_device_query(i, &info, &why) != LP_OK) {
-            printf("  %d: cannot query (%s)\n", i, why.message);
-            continue;
-        }
-        printf("  %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", i, info.name,
-               gib(info.total_mem), gib(info.free_mem), info.cc_major, info.cc_minor);
-        if (i == device) {
-            chosen = info;
+    for (size_t k = 1; k < n_dev; k++) {
+        const fit_device *g = &devs[k];
+        printf("  %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", g->index, g->name,
+               gib(g->total_mem), gib(g->free_mem), g->cc_major, g->cc_minor);
+        if (g->index == device) {
+            chosen = *g;
             have_chosen = 1;
         }
     }
+    free(devs);
     if (!have_chosen) {
         printf("--fast would fit on the CPU (%d threads): --device %ld is not available\n",
-               omp_get_max_threads(), device);
+               cpu_threads, device);
         return 0;
     }
     gpu_precision p = gpu_policy_precision(dtype, chosen.cc_major);

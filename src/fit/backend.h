@@ -23,9 +23,8 @@ typedef struct {
     long min_gpu_sweeps; /* smaller jobs stay on the CPU; <0 = built-in default */
 } fit_backend_options;
 
-/* Pick a backend and log the choice once (e.g. "--fast: no CUDA device
- * found; fitting on the CPU (2 threads)"). Never fails for lack of a GPU. */
-lp_status fit_backend_select(const fit_backend_options *opt, fit_backend **out, lp_error *err);
+/* fit_backend_select (GPU when usable, else CPU) lives a layer up, in
+ * gpu/backend_select.h: only the layer that has both backends can choose. */
 fit_backend *fit_backend_cpu_create(int threads);
 void fit_backend_free(fit_backend *be);
 

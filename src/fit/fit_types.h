@@ -2,9 +2,10 @@
 #ifndef LPMAP_FIT_FIT_TYPES_H
 #define LPMAP_FIT_FIT_TYPES_H
 
+/* norm_mode and incident_stat belong to the physics layer (normalize.c). */
+#include "physics/norm_types.h"
+
 typedef enum { FIT_METHOD_HALEKAS = 0, FIT_METHOD_LILLIS = 1 } fit_method;
-typedef enum { NORM_RATIO = 0, NORM_RATIO2 = 1 } norm_mode;
-typedef enum { INCIDENT_MEAN = 0, INCIDENT_MAX = 1 } incident_stat;
 typedef enum { DTYPE_AUTO = 0, DTYPE_FP16, DTYPE_FP32, DTYPE_FP64 } fit_dtype;
 
 #endif

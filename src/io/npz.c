@@ -14,6 +14,8 @@
 
 #include <zlib.h>
 
+#include "io/npy.h"
+
 typedef struct {
     char *name; /* "key.npy" */
     uint32_t crc;
@@ -180,56 +182,21 @@ lp_status npz_writer_add_shape(npz_writer *w, const char *name, npz_dtype dtype,
         shape_text[strlen(shape_text) - 2] = '\0'; /* (a, b) without the trailing ", " */
     if (ndim >= 1 && n > 0 && !data)
         return lp_error_set(err, LP_ERR_USAGE, "%s: no data", name);
+    if (ndim == 0)
+        n = 1;
+    if (dtype == NPZ_UNICODE && (width < 1 || width > 1 << 20 || stride == 0))
+        return lp_error_set(err, LP_ERR_USAGE, "%s: bad string width %d / stride %zu", name, width,
+                            stride);
     size_t item;
-    char descr[32];
-    switch (dtype) {
-    case NPZ_BOOL:
-        item = 1;
-        strcpy(descr, "|b1");
-        break;
-    case NPZ_INT8:
-        item = 1;
-        strcpy(descr, "|i1");
-        break;
-    case NPZ_INT64:
-        item = 8;
-        strcpy(descr, "<i8");
-        break;
-    case NPZ_FLOAT64:
-        item = 8;
-        strcpy(descr, "<f8");
-        break;
-    case NPZ_DATETIME64_MS:
-        item = 8;
-        strcpy(descr, "<M8[ms]");
-        break;
-    case NPZ_UNICODE:
-        if (width < 1 || width > 1 << 20 || stride == 0)
-            return lp_error_set(err, LP_ERR_USAGE, "%s: bad string width %d / stride %zu", name,
-                                width, stride);
-        item = 4 * (size_t)width;
-        snprintf(descr, sizeof descr, "<U%d", width);
-        break;
-    default: return lp_error_set(err, LP_ERR_USAGE, "%s: unknown dtype", name);
-    }
+    char descr[NPY_DESCR_MAX];
+    if (npy_descr(dtype, width, descr, &item))
+        return lp_error_set(err, LP_ERR_USAGE, "%s: unknown dtype", name);
     if (n > SIZE_MAX / item || (dtype == NPZ_UNICODE && n > SIZE_MAX / stride))
         return lp_error_set(err, LP_ERR_NOMEM, "%s: array too large", name);
     size_t data_bytes = n * item;
 
-    /* .npy v1.0 header, padded with spaces so the data starts 64-aligned. */
-    char dict[512]; /* descr + up to 8 dimensions */
-    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr,
-             shape_text);
-    size_t hlen = strlen(dict) + 1, total = 10 + hlen;
-    size_t pad = (64 - total % 64) % 64;
-    hlen += pad;
-    unsigned char hdr[10 + 512 + 64];
-    memcpy(hdr, "\x93NUMPY\x01\x00", 8);
-    put16(hdr + 8, (unsigned)hlen);
-    memcpy(hdr + 10, dict, strlen(dict));
-    memset(hdr + 10 + strlen(dict), ' ', pad);
-    hdr[10 + hlen - 1] = '\n';
-    size_t header_bytes = 10 + hlen;
+    unsigned char hdr[NPY_HEADER_MAX];
+    size_t header_bytes = npy_header_write(descr, shape_text, hdr);
 
     /* Bools and strings are converted (0/1 bytes, UTF-32LE) a chunk at a
      * time, once for the CRC and once to write, so a large string array

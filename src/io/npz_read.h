@@ -47,7 +47,7 @@ void npz_array_free(npz_array *a);
  * malloc'd into *out. Unicode is refused with LP_ERR_FORMAT. */
 lp_status npz_read_f64(npz_file *f, const char *key, double **out, size_t *n, lp_error *err);
 
-/* Parse a complete .npy image (header + data) from memory; `what` names it
+/* Parse a complete .npy image (header + data) from memory (io/npy.c); `what` names it
  * in messages. Exposed for tests and fuzzing. */
 lp_status npz_parse_npy(const unsigned char *buf, size_t len, const char *what, npz_array *out,
                         lp_error *err);

@@ -4,7 +4,7 @@
 #define LPMAP_PHYSICS_NORMALIZE_H
 
 #include "core/constants.h"
-#include "fit/fit_types.h"
+#include "physics/norm_types.h"
 
 /* norm[r][c] for rows 0..n_rows-1; NaN where undefined. */
 void normalize_sweep(norm_mode mode, incident_stat stat, int n_rows,

@@ -20,6 +20,7 @@
 #include "core/cancel.h"
 #include "core/constants.h"
 #include "core/log.h"
+#include "gpu/backend_select.h"
 #include "io/theta.h"
 #include "pipeline/stages.h"
 
@@ -34,14 +35,6 @@ void batch_options_init(batch_options *opt)
     opt->u_width_identifiable_max_v = U_WIDTH_IDENTIFIABLE_MAX_V;
     opt->dtype = DTYPE_AUTO;
     opt->seed = 42;
-}
-
-const char *batch_stage_name(batch_stage s)
-{
-    static const char *const names[STAGE_COUNT] = {
-        "setup",   "ingest",       "time",    "geometry", "spacecraft_potential",
-        "prepare", "losscone_fit", "results", "output"};
-    return (unsigned)s < STAGE_COUNT ? names[s] : "?";
 }
 
 static lp_status make_dirs(const char *path, lp_error *err)

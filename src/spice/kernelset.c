@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "spice/daf.h"
 #include "spice/frames.h"
+#include "spice/lsk_pool.h"
 #include "spice/spice.h"
 #include "spice/spk.h"
 #include "spice/textkernel.h"

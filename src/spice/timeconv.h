@@ -5,7 +5,6 @@
 #define LPMAP_SPICE_TIMECONV_H
 
 #include "core/status.h"
-#include "spice/textkernel.h"
 
 typedef struct {
     int year, month, day, hour, minute;
@@ -35,7 +34,7 @@ typedef struct {
     int n;
 } tc_leapseconds;
 
-lp_status tc_leapseconds_from_pool(const tk_pool *pool, tc_leapseconds *out, lp_error *err);
+/* Built from a text-kernel pool by tc_leapseconds_from_pool (spice/lsk_pool.h). */
 void tc_leapseconds_free(tc_leapseconds *ls);
 /* Calendar UTC → ET (TDB seconds past J2000). */
 lp_status tc_utc_to_et(const tc_leapseconds *ls, const tc_calendar *utc, double *et, lp_error *err);

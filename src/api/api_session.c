@@ -1,0 +1,224 @@
+/* lpmap_session_*: a fitting backend (CPU, or GPU through gpu/) created
+ * once with the run's settings, then U_sc and loss-cone fits of sweep
+ * ranges prepared exactly as the batch stages prepare them
+ * (pipeline/scpot_stage.c, pipeline/fit_stage.c), minus SPICE geometry:
+ * the caller gives the illumination, and pitch angles use b = -B/|B|. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_internal.h"
+#include "fit/backend.h"
+#include "fit/losscone_fit.h"
+#include "fit/scpot.h"
+#include "gpu/backend_devices.h"
+#include "gpu/backend_select.h"
+#include "gpu/gpu_backend.h"
+#include "physics/pitch.h"
+
+struct lpmap_session {
+    lpmap_settings settings;
+    fit_backend *backend;
+    losscone_settings lc;
+    kappa_settings ks;
+};
+
+lpmap_status lpmap_devices_list(lpmap_device_info *out, size_t cap, size_t *n)
+{
+    api_enter();
+    if (!n || (cap && !out))
+        return api_fail_msg(LPMAP_ERR_USAGE, "lpmap_devices_list: NULL argument");
+    fit_device *d;
+    size_t nd;
+    lp_error err;
+    lp_error_clear(&err);
+    if (backend_devices_list(&d, &nd, NULL, &err) != LP_OK)
+        return api_fail(&err);
+    for (size_t k = 0; k < nd && k < cap; k++) {
+        lpmap_device_info *o = &out[k];
+        memset(o, 0, sizeof *o);
+        o->kind = d[k].kind == FIT_DEVICE_GPU ? LPMAP_DEVICE_GPU : LPMAP_DEVICE_CPU;
+        o->index = d[k].index;
+        memcpy(o->name, d[k].name, sizeof o->name);
+        o->threads = d[k].threads;
+        o->total_mem = (int64_t)d[k].total_mem;
+        o->free_mem = (int64_t)d[k].free_mem;
+        o->cc_major = d[k].cc_major;
+        o->cc_minor = d[k].cc_minor;
+    }
+    *n = nd;
+    free(d);
+    return LPMAP_OK;
+}
+
+void lpmap_settings_init(lpmap_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->device = LPMAP_DEVICE_CPU;
+    s->seed = 42;
+    s->method = LPMAP_METHOD_HALEKAS;
+    s->polish = 1;
+}
+
+lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
+{
+    api_enter();
+    if (!out || !s)
+        return api_fail_msg(LPMAP_ERR_USAGE, "lpmap_session_create: NULL argument");
+    *out = NULL;
+    if ((unsigned)s->device > LPMAP_DEVICE_AUTO || s->gpu_index < 0 || s->threads < 0 ||
+        (unsigned)s->method > LPMAP_METHOD_LILLIS || (unsigned)s->normalization > 1 ||
+        (unsigned)s->incident > 1 || (unsigned)s->polish > 1)
+        return api_fail_msg(LPMAP_ERR_USAGE,
+                            "lpmap_session_create: settings out of range (device 0-2, gpu_index "
+                            ">= 0, threads >= 0, method/normalization/incident/polish 0 or 1)");
+    lpmap_session *ss = calloc(1, sizeof *ss);
+    if (!ss)
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory");
+    ss->settings = *s;
+    lp_error err;
+    lp_error_clear(&err);
+    fit_backend_options bo = {
+        s->device != LPMAP_DEVICE_CPU, s->gpu_index, DTYPE_AUTO, 0, s->threads, -1};
+    lp_status st = LP_OK;
+    if (s->device == LPMAP_DEVICE_GPU) {
+        /* Asked for a GPU: no silent fallback. */
+        if (!(ss->backend = gpu_backend_create(&bo, &err)))
+            st = err.status != LP_OK ? err.status : LP_ERR_DEVICE;
+        if (st != LP_OK && err.status == LP_OK)
+            lp_error_set(&err, LP_ERR_DEVICE, "no usable GPU");
+    } else if (s->device == LPMAP_DEVICE_AUTO) {
+        st = fit_backend_select(&bo, &ss->backend, &err);
+    } else if (!(ss->backend = fit_backend_cpu_create(s->threads))) {
+        st = lp_error_set(&err, LP_ERR_NOMEM, "out of memory creating the CPU backend");
+    }
+    if (st != LP_OK) {
+        lpmap_session_free(ss);
+        return api_fail(&err);
+    }
+    losscone_settings_init(&ss->lc);
+    ss->lc.method = (fit_method)s->method;
+    ss->lc.seed = s->seed;
+    ss->lc.polish = s->polish;
+    ss->lc.emit_u_width_qc = 0;
+    kappa_settings_init(&ss->ks);
+    ss->ks.seed = s->seed;
+    *out = ss;
+    return LPMAP_OK;
+}
+
+void lpmap_session_free(lpmap_session *ss)
+{
+    if (!ss)
+        return;
+    fit_backend_free(ss->backend);
+    free(ss);
+}
+
+const char *lpmap_session_device_name(const lpmap_session *ss)
+{
+    return ss ? fit_backend_name(ss->backend) : "";
+}
+
+static lpmap_status check_range(const lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
+                                size_t n, const void *in, const void *out, const char *who)
+{
+    if (!ss || !sw || (n && (!in || !out)))
+        return api_fail_msg(LPMAP_ERR_USAGE, "%s: NULL argument", who);
+    if (first > sw->index.n_sweeps || n > sw->index.n_sweeps - first)
+        return api_fail_msg(LPMAP_ERR_RANGE, "%s: sweeps [%zu, %zu) outside the set of %zu", who,
+                            first, first + n, sw->index.n_sweeps);
+    return LPMAP_OK;
+}
+
+lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
+                                        size_t n, const int8_t *sunlit, lpmap_usc_result *out)
+{
+    api_enter();
+    lpmap_status cs = check_range(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc");
+    if (cs != LPMAP_OK || n == 0)
+        return cs;
+    scpot_sweep *scp = malloc(n * sizeof *scp);
+    scpot_result *res = malloc(n * sizeof *res);
+    if (!scp || !res) {
+        free(scp);
+        free(res);
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+    }
+    const er_table *t = &sw->table;
+#pragma omp parallel for schedule(dynamic, 4)
+    for (size_t k = 0; k < n; k++) {
+        scpot_sweep *p = &scp[k];
+        size_t s0 = sw->index.start[first + k];
+        int rows = sw->index.n_rows[first + k];
+        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        p->sweep_id = first + k;
+        p->n_rows = nf;
+        p->sunlit = sunlit[k] < 0 ? -1 : sunlit[k] > 0;
+        for (int i = 0; i < LP_N_ENERGIES; i++) {
+            if (i < nf) {
+                p->energy[i] = t->energy[s0 + i];
+                memcpy(p->flux[i], t->flux[s0 + i], sizeof p->flux[i]);
+                pitch_row(&sw->inst, t->mag[s0 + i], PITCH_POLARITY_DEFAULT, t->phi[s0 + i],
+                          p->pitch_deg[i]);
+            } else {
+                p->energy[i] = NAN;
+                for (int c = 0; c < LP_N_CHANNELS; c++)
+                    p->flux[i][c] = p->pitch_deg[i][c] = NAN;
+            }
+        }
+    }
+    lp_error err;
+    lp_error_clear(&err);
+    lp_status st = scpot_estimate(ss->backend, &ss->ks, &sw->inst, scp, n, res, &err);
+    if (st == LP_OK)
+        for (size_t k = 0; k < n; k++)
+            out[k] = (lpmap_usc_result){res[k].u_sc, res[k].te_ev, res[k].density, res[k].kappa,
+                                        (int64_t)res[k].status};
+    free(scp);
+    free(res);
+    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+}
+
+lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
+                                        size_t n, const double *u_sc, lpmap_losscone_result *out)
+{
+    api_enter();
+    lpmap_status cs = check_range(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone");
+    if (cs != LPMAP_OK || n == 0)
+        return cs;
+    losscone_sweep *lcs = malloc(n * sizeof *lcs);
+    losscone_result *res = malloc(n * sizeof *res);
+    if (!lcs || !res) {
+        free(lcs);
+        free(res);
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+    }
+    const er_table *t = &sw->table;
+    const lpmap_settings *o = &ss->settings;
+#pragma omp parallel for schedule(dynamic, 8)
+    for (size_t k = 0; k < n; k++) {
+        size_t s0 = sw->index.start[first + k];
+        int rows = sw->index.n_rows[first + k];
+        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        int pol[LP_N_ENERGIES];
+        for (int i = 0; i < nf; i++)
+            pol[i] = PITCH_POLARITY_DEFAULT;
+        losscone_prepare_sweep(
+            &sw->inst, (norm_mode)o->normalization, (incident_stat)o->incident, nf, &t->energy[s0],
+            (const double(*)[3]) & t->mag[s0], pol, (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
+            (const double(*)[LP_N_CHANNELS]) & t->phi[s0], u_sc[k], first + k, &lcs[k]);
+    }
+    lp_error err;
+    lp_error_clear(&err);
+    lp_status st = fit_backend_losscone(ss->backend, &ss->lc, lcs, n, res, &err);
+    if (st == LP_OK)
+        for (size_t k = 0; k < n; k++)
+            out[k] = (lpmap_losscone_result){res[k].u_surface,       res[k].bs_over_bm,
+                                             res[k].beam_amp,        res[k].chi2,
+                                             res[k].u_width,         res[k].generations,
+                                             (int64_t)res[k].status, res[k].u_identifiable};
+    free(lcs);
+    free(res);
+    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+}
