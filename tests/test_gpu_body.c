@@ -1,4 +1,4 @@
-/* CPU tests of the GPU block bodies (src/gpu/lc_body.h, kappa_body.h,
+/* CPU tests of the GPU block bodies (src/fit/lc_body.h, kappa_body.h,
  * de_block_impl.h): the host emulation runs exactly the code the CUDA
  * kernels run (one thread, BLOCK_SYNC a no-op) and must equal independent
  * references built from physics/losscone_model.h, kappa_model.h and the
@@ -12,7 +12,7 @@
 #include "fit/de.h"
 #include "fit/lhs_core.h"
 #include "gpu/kappa_body.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 #include "gpu_test_data.h"
 
 /* ---- brute-force references straight from the spec ---- */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "gpu/kappa_body.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 #include "gpu_test_data.h"
 
 /* Shared memory of one emulated block. */
