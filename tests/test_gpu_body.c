@@ -115,8 +115,10 @@ static void test_beam_factor_is_losscone_beam(void **state)
     }
 }
 
-/* The block body (one thread) against the CPU fitter's losscone_fit_one:
- * the same code paths, so bitwise equal. */
+/* The block body's host wrapper (lcg_fit_host, what the tests emulate
+ * kernels with) against the CPU fitter's entry point losscone_fit_one: both
+ * run fit/lc_body_impl.h, with their own config and scratch, so bitwise
+ * equal; and the reported chi2 is the brute-force chi2 of the answer. */
 static void check_fit_equals_reference(fit_method method, int beam_fixed, int qc, int nsweeps)
 {
     losscone_settings s;

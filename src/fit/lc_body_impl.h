@@ -26,6 +26,14 @@ static inline int LCB_T(lcg_pack)(const lcg_config *c, const losscone_sweep *in,
     return lcg_prepare(c, in, &out->p);
 }
 
+/* lcg_pack into a host scratch reused sweep after sweep (no clearing). */
+static inline int LCB_T(lcg_pack_host)(const lcg_config *c, const losscone_sweep *in,
+                                       LCB_T(lcg_sweep) * out)
+{
+    out->sweep_id = in->sweep_id;
+    return lcg_prepare_reuse(c, in, &out->p);
+}
+
 /* The objective: lc_chi2 of fit/losscone_chi2.h (reduced for lillis). */
 LP_HD double LCB_T(lcg_chi2)(const LCB_T(lcg_sweep) * sw, const lcg_config *c, const double *x)
 {
@@ -84,6 +92,12 @@ static inline int LCB_T(lcg_pack)(const lcg_config *c, const losscone_sweep *in,
     }
     out->n_mask = n_mask;
     return n_mask >= c->min_bins && n_mask > 0;
+}
+
+static inline int LCB_T(lcg_pack_host)(const lcg_config *c, const losscone_sweep *in,
+                                       LCB_T(lcg_sweep) * out)
+{
+    return LCB_T(lcg_pack)(c, in, out);
 }
 
 /* chi2 of candidate x = (U, r, A) (physics.md §4.3, not yet sanitized).
@@ -327,7 +341,7 @@ static inline void LCB_T(lcg_fit_scratch)(const lcg_config *c, const double *lhs
                                           const losscone_sweep *in, LCB_T(lcg_host) * h,
                                           losscone_result *out)
 {
-    if (!LCB_T(lcg_pack)(c, in, &h->sw)) {
+    if (!LCB_T(lcg_pack_host)(c, in, &h->sw)) {
         LCB_T(lcg_not_fitted)(out);
         return;
     }
