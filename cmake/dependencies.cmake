@@ -1,6 +1,7 @@
 # Third-party dependencies. Required for the core (batch on CPU/GPU): OpenMP,
 # zlib (CRC-32 and inflate for NPZ), Random123 (header-only Philox), libm.
-# Optional: cairo (lpmap plot), libcurl (lpmap download); cmocka for tests.
+# Optional: cairo (lpmap plot), libcurl (lpmap download), NetCDF (grid.nc of
+# lpmap grid); cmocka for tests.
 # scripts/install-deps.sh installs the Debian packages.
 
 add_library(lpmap_deps INTERFACE)
@@ -22,11 +23,13 @@ target_link_libraries(lpmap_deps INTERFACE OpenMP::OpenMP_C ZLIB::ZLIB m)
 # installed (how the "not built with ..." messages are tested).
 option(LPMAP_WITH_CAIRO "Use cairo for lpmap plot when it is found" ON)
 option(LPMAP_WITH_CURL "Use libcurl for lpmap download when it is found" ON)
+option(LPMAP_WITH_NETCDF "Use libnetcdf for the grid.nc of lpmap grid when it is found" ON)
 find_package(PkgConfig QUIET)
 find_package(Threads REQUIRED)
 target_link_libraries(lpmap_deps INTERFACE Threads::Threads)
 set(LPMAP_HAVE_CAIRO OFF)
 set(LPMAP_HAVE_CURL OFF)
+set(LPMAP_HAVE_NETCDF OFF)
 if(PkgConfig_FOUND)
   if(LPMAP_WITH_CAIRO)
     pkg_check_modules(CAIRO QUIET IMPORTED_TARGET cairo)
@@ -51,11 +54,22 @@ if(PkgConfig_FOUND)
     target_link_libraries(lpmap_dep_curl INTERFACE PkgConfig::CURL)
     target_compile_definitions(lpmap_dep_curl INTERFACE LPMAP_HAVE_CURL=1)
   endif()
+  if(LPMAP_WITH_NETCDF)
+    pkg_check_modules(NETCDF QUIET IMPORTED_TARGET netcdf)
+  endif()
+  if(LPMAP_WITH_NETCDF AND NETCDF_FOUND)
+    set(LPMAP_HAVE_NETCDF ON)
+    target_link_libraries(lpmap_deps INTERFACE PkgConfig::NETCDF)
+    target_compile_definitions(lpmap_deps INTERFACE LPMAP_HAVE_NETCDF=1)
+  endif()
 endif()
-message(STATUS "lpmap: cairo (plot) ${LPMAP_HAVE_CAIRO}, libcurl (download) ${LPMAP_HAVE_CURL}")
+message(STATUS "lpmap: cairo (plot) ${LPMAP_HAVE_CAIRO}, libcurl (download) ${LPMAP_HAVE_CURL}, NetCDF (grid.nc) ${LPMAP_HAVE_NETCDF}")
 if(NOT LPMAP_HAVE_CAIRO AND LPMAP_WITH_CAIRO)
   message(STATUS "lpmap: 'lpmap plot' disabled: apt-get install libcairo2-dev pkg-config, then re-run cmake")
 endif()
 if(NOT LPMAP_HAVE_CURL AND LPMAP_WITH_CURL)
   message(STATUS "lpmap: 'lpmap download' disabled: apt-get install libcurl4-openssl-dev pkg-config, then re-run cmake")
+endif()
+if(NOT LPMAP_HAVE_NETCDF AND LPMAP_WITH_NETCDF)
+  message(STATUS "lpmap: 'lpmap grid' writes no grid.nc: apt-get install libnetcdf-dev pkg-config, then re-run cmake")
 endif()

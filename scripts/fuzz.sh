@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(er_tab attitude theta textkernel spk npz_read npz_roundtrip)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(er_tab attitude theta textkernel spk npz_read npz_roundtrip sites)
 
 scripts/install-deps.sh
 # clang, its libFuzzer/sanitizer runtimes and its OpenMP runtime.
@@ -33,7 +33,7 @@ fi
 BUILD=build-fuzz
 configure() {
     CC=clang cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLPMAP_FUZZ=ON \
-        -DLPMAP_CUDA=OFF -DLPMAP_TESTS=OFF -DLPMAP_WITH_CAIRO=OFF -DLPMAP_WITH_CURL=OFF >/dev/null
+        -DLPMAP_CUDA=OFF -DLPMAP_TESTS=OFF -DLPMAP_WITH_CAIRO=OFF -DLPMAP_WITH_CURL=OFF -DLPMAP_WITH_NETCDF=OFF >/dev/null
 }
 # A cache from a build with cairo/curl on does not reconfigure with them
 # off (cached pkg-config results): start that cache afresh.

@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh --check  only report what is missing
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config zlib1g-dev librandom123-dev libcmocka-dev
-      python3-numpy python3-jplephem libcairo2-dev libcurl4-openssl-dev)
+      python3-numpy python3-jplephem libcairo2-dev libcurl4-openssl-dev
+      libnetcdf-dev netcdf-bin python3-netcdf4)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -224,14 +224,16 @@ static void test_plot_renders_pngs(void **state)
             bluish += (int)(c & 255) > (int)(c >> 16 & 255) + 60;
         }
     assert_true(bluish > 100);
-    /* Colour bar: a smooth ramp, red at the top, blue at the bottom. */
+    /* Colour bar: a smooth ramp. The values are negative up to their 98th
+     * percentile, so the scale is sequential (viridis): yellow at the top,
+     * dark violet at the bottom — no unused red half. */
     int cx = PLOT_CBAR_X0 + PLOT_CBAR_W / 2;
     assert_true(distinct_colours(&img, cx, PLOT_MAP_Y0 + 2, cx + 1, PLOT_MAP_Y0 + PLOT_MAP_PH - 2) >
                 150);
     uint32_t top = px(&img, cx, PLOT_MAP_Y0 + 3),
              bottom = px(&img, cx, PLOT_MAP_Y0 + PLOT_MAP_PH - 4);
-    assert_true((top >> 16 & 255) > (top & 255) + 80);
-    assert_true((bottom & 255) > (bottom >> 16 & 255) + 80);
+    assert_true((top >> 16 & 255) > 200 && (top >> 8 & 255) > 200 && (top & 255) < 100);
+    assert_true((bottom & 255) > (bottom >> 8 & 255) + 40 && (bottom >> 16 & 255) < 120);
     /* Text (dark pixels) above the plot: the title. */
     assert_true(count_near(&img, 0, 0, PLOT_MAP_W, PLOT_MAP_Y0 - 10, 26, 26, 26) > 500);
     cairo_surface_destroy(img.s);
@@ -318,6 +320,71 @@ static void test_plot_bad_input(void **state)
     assert_non_null(strstr(out, "does not exist"));
 }
 
+/* Grid maps (plot_render_grid_map): a 10-degree grid whose western half is
+ * -100 V and eastern half +100 V straddles 0, so the cells are blue and red
+ * around a neutral centre; empty cells stay dark grey; the count map and an
+ * all-positive grid use the sequential scale (no blue-red). */
+static void test_plot_grid_maps(void **state)
+{
+    (void)state;
+    if (!have_npz)
+        TS_SKIP("no Python interpreter with numpy");
+    if (!plot_render_available())
+        TS_SKIP("built without cairo (test_plot_renders_pngs checks the message)");
+#ifdef LPMAP_HAVE_CAIRO
+    char cmd[16384], out[8192], path[8192], grid[4200];
+    snprintf(grid, sizeof grid, "%s/g.npz", tmpdir);
+    snprintf(cmd, sizeof cmd,
+             "%s -c \"import numpy as np\n"
+             "lat = -85 + 10 * np.arange(18.0); lon = -175 + 10 * np.arange(36.0)\n"
+             "v = np.where(lon < 0, -100.0, 100.0) * np.ones((18, 1))\n"
+             "v[:9, :] = np.nan\n" /* southern half empty */
+             "c = np.where(np.isnan(v), 0, 5).astype(np.int64)\n"
+             "d = dict(lat=lat, lon=lon, count=c, u_surface_mean=v, u_surface_median=v,\n"
+             "         t_e_mean=np.where(np.isnan(v), np.nan, 40.0 + lon / 10))\n"
+             "np.savez('%s', **d)\"",
+             ts_numpy_python(), grid);
+    assert_int_equal(ts_run(cmd, out, sizeof out), 0);
+    snprintf(cmd, sizeof cmd, "%s --out %s", grid, tmpdir);
+    assert_int_equal(run_plot(cmd, out, sizeof out), 0);
+    png_image img = {0, 0, NULL};
+    snprintf(path, sizeof path, "%s/g_map.png", tmpdir);
+    assert_int_equal(png_load(path, &img), 0);
+    assert_int_equal(img.w, PLOT_MAP_W);
+    /* North-west quarter blue, north-east red, south half dark grey. */
+    int qx = PLOT_MAP_PW / 4, qy = PLOT_MAP_PH / 4;
+    uint32_t nw = px(&img, PLOT_MAP_X0 + qx + 5, PLOT_MAP_Y0 + qy + 5);
+    uint32_t ne = px(&img, PLOT_MAP_X0 + 3 * qx + 5, PLOT_MAP_Y0 + qy + 5);
+    uint32_t sw = px(&img, PLOT_MAP_X0 + qx + 5, PLOT_MAP_Y0 + 3 * qy + 5);
+    assert_true((nw & 255) > (nw >> 16 & 255) + 80);
+    assert_true((ne >> 16 & 255) > (ne & 255) + 80);
+    assert_true(abs((int)(sw >> 16 & 255) - 82) < 10 && abs((int)(sw & 255) - 82) < 10);
+    cairo_surface_destroy(img.s);
+    /* Count map: sequential (every filled cell the same count: one colour). */
+    snprintf(path, sizeof path, "%s/g_count.png", tmpdir);
+    assert_int_equal(png_load(path, &img), 0);
+    uint32_t c1 = px(&img, PLOT_MAP_X0 + qx + 5, PLOT_MAP_Y0 + qy + 5);
+    uint32_t c2 = px(&img, PLOT_MAP_X0 + 3 * qx + 5, PLOT_MAP_Y0 + qy + 5);
+    assert_int_equal(c1, c2);
+    cairo_surface_destroy(img.s);
+    /* All-positive statistic: sequential viridis, west (low) dark violet,
+     * east (high) yellow-green; no red. */
+    snprintf(cmd, sizeof cmd, "%s --out %s --stat t_e_mean", grid, tmpdir);
+    assert_int_equal(run_plot(cmd, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/g_map.png", tmpdir);
+    assert_int_equal(png_load(path, &img), 0);
+    uint32_t lo = px(&img, PLOT_MAP_X0 + 5, PLOT_MAP_Y0 + qy + 5);
+    uint32_t hi = px(&img, PLOT_MAP_X0 + PLOT_MAP_PW - 8, PLOT_MAP_Y0 + qy + 5);
+    assert_true((lo & 255) > (lo >> 8 & 255) + 40 && (lo >> 16 & 255) < 120);
+    assert_true((hi >> 8 & 255) > 180 && (hi & 255) < 120);
+    cairo_surface_destroy(img.s);
+    /* A statistic the grid does not have. */
+    snprintf(cmd, sizeof cmd, "%s --out %s --stat u_sc_p95", grid, tmpdir);
+    assert_int_equal(run_plot(cmd, out, sizeof out), 1);
+    assert_non_null(strstr(out, "has no statistic 'u_sc_p95'"));
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -326,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_data_load),
         cmocka_unit_test(test_plot_renders_pngs),
         cmocka_unit_test(test_plot_bad_input),
+        cmocka_unit_test(test_plot_grid_maps),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

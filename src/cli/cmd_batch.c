@@ -18,7 +18,8 @@ static const char *const HELP =
     "Map the lunar surface potential for a date range: read the ER files, compute\n"
     "geometry from SPICE kernels, estimate the spacecraft potential, fit the loss\n"
     "cone of every spectrum and write potential_batch_YYYY[_MM[_DD]].npz\n"
-    "(potential_batch_all.npz without a date filter).\n"
+    "(potential_batch_all.npz without a date filter; with --start/--end\n"
+    "potential_batch_YYYY_MM_DD_to_YYYY_MM_DD.npz).\n"
     "\n"
     "input and output:\n"
     "  --data-dir DIR        ER files, theta.tab, attitude.tab (default: data, or "
@@ -26,6 +27,8 @@ static const char *const HELP =
     "  --kernels DIR         SPICE kernels *.bsp *.tls *.tpc (default: DATA_DIR/spice_kernels)\n"
     "  --output-dir DIR      where the NPZ goes (default: artifacts/potential_cache)\n"
     "  --year Y --month M --day D   date filter (month and day optional)\n"
+    "  --start YYYY-MM-DD --end YYYY-MM-DD   date range, both days included (instead of\n"
+    "                        --year/--month/--day), e.g. --start 1998-04-01 --end 1998-06-30\n"
     "  --overwrite           replace an existing output (otherwise it is left untouched)\n"
     "  --strict              malformed input lines are fatal instead of skipping the sweep\n"
     "\n"
@@ -79,8 +82,24 @@ enum {
     OPT_THREADS,
     OPT_SEED,
     OPT_OVERWRITE,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_START,
+    OPT_END
 };
+
+/* "YYYY-MM-DD" (a real calendar day) -> YYYYMMDD; -1 when malformed. */
+static int parse_ymd(const char *s)
+{
+    int y, m, d, n = 0;
+    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1900 ||
+        y > 2100 || m < 1 || m > 12 || d < 1)
+        return -1;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[m - 1] + (m == 2 && leap))
+        return -1;
+    return y * 10000 + m * 100 + d;
+}
 
 /* Join argv into one string for meta_command_line. */
 static char *join_command_line(int argc, char **argv)
@@ -125,6 +144,8 @@ int cmd_batch(int argc, char **argv)
         {"no-polish", no_argument, 0, OPT_NO_POLISH},
         {"overwrite", no_argument, 0, OPT_OVERWRITE},
         {"strict", no_argument, 0, OPT_STRICT},
+        {"start", required_argument, 0, OPT_START},
+        {"end", required_argument, 0, OPT_END},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -239,6 +260,15 @@ int cmd_batch(int argc, char **argv)
             break;
         case OPT_OVERWRITE: opt.overwrite = 1; break;
         case OPT_STRICT: opt.strict = 1; break;
+        case OPT_START:
+        case OPT_END: {
+            int ymd = parse_ymd(optarg);
+            if (ymd < 0)
+                return cli_usage_error("batch", "invalid value for --%s: '%s' (a date YYYY-MM-DD)",
+                                       c == OPT_START ? "start" : "end", optarg);
+            *(c == OPT_START ? &opt.start_ymd : &opt.end_ymd) = ymd;
+            break;
+        }
         case 'v': verbose = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
@@ -251,6 +281,14 @@ int cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "--day needs --month");
     if (opt.month && !opt.year)
         return cli_usage_error("batch", "--month needs --year");
+    if (!opt.start_ymd != !opt.end_ymd)
+        return cli_usage_error("batch", "--start and --end go together");
+    if (opt.start_ymd && opt.year)
+        return cli_usage_error("batch", "--start/--end replace --year/--month/--day; give one or "
+                                        "the other");
+    if (opt.start_ymd > opt.end_ymd)
+        return cli_usage_error("batch", "--end (%d) is before --start (%d)", opt.end_ymd,
+                               opt.start_ymd);
     cli_set_verbosity(verbose, 0);
     if (opt.year && (opt.year < 1998 || opt.year > 1999))
         log_warn("--year %d is outside the Lunar Prospector mission (1998-1999)", opt.year);

@@ -17,24 +17,67 @@
 static const char *const HELP =
     "usage: lpmap plot NPZ [OPTIONS]\n"
     "\n"
-    "Draw PNG pictures from a batch NPZ (potential_batch_*.npz):\n"
+    "Draw pictures (PNG, SVG or PDF) from a batch NPZ (potential_batch_*.npz):\n"
     "  map         global equirectangular map of footpoint U_surface with a colour bar\n"
     "  hist        histograms of U_surface and U_sc, sunlit vs shadow\n"
     "  timeseries  U_sc and U_surface per sweep over time\n"
     "Files are named <npz-stem>_map.png, <npz-stem>_hist.png, <npz-stem>_timeseries.png.\n"
+    "From a grid.npz of 'lpmap grid': <stem>_map (one statistic per cell) and\n"
+    "<stem>_count (rows per cell, log scale).\n"
+    "Colour limits are the 2nd and 98th percentiles (rounded); the scale is diverging\n"
+    "with its neutral colour at 0 V when the limits straddle 0, sequential otherwise.\n"
     "\n"
     "  --out DIR             output folder (default: the NPZ's folder)\n"
     "  --what LIST           comma-separated products: map,hist,timeseries (default: all)\n"
     "  --chi2-max X          drop U_surface of rows whose fit chi2 exceeds X\n"
-    "  --vmin V --vmax V     U_surface colour limits of the map (and histogram range);\n"
-    "                        default: symmetric, the 98th percentile of |U_surface|\n"
+    "  --vmin V --vmax V     colour limits of the map (and histogram range);\n"
+    "                        default: 2nd and 98th percentile of the values\n"
+    "  --format png|svg|pdf  picture format (default png)\n"
+    "  --stat KEY            grid statistic to map (default u_surface_median; also\n"
+    "                        u_surface_mean, _p05, _p95, u_sc_*, t_e_*, u_surface_wmean...)\n"
     "  -v, --verbose         debug logging\n"
     "  -h, --help            this help\n"
+    "\n"
+    "examples:\n"
+    "  lpmap plot out/potential_batch_1998_04.npz --what map --format svg\n"
+    "  lpmap plot grid_april/grid.npz --stat u_surface_mean --format pdf\n"
     "\n"
     "exit codes: 0 all pictures written, 1 a picture could not be made (missing keys,\n"
     "nothing to draw, unreadable NPZ, a build without cairo), 2 usage error.\n";
 
-enum { OPT_OUT = 256, OPT_WHAT, OPT_CHI2, OPT_VMIN, OPT_VMAX };
+enum { OPT_OUT = 256, OPT_WHAT, OPT_CHI2, OPT_VMIN, OPT_VMAX, OPT_FORMAT, OPT_STAT };
+
+/* A grid.npz: the statistic map and the count map. */
+static int plot_grid_files(const char *npz, const char *stat, plot_style *st, const char *dir,
+                           const char *stem)
+{
+    plot_grid g;
+    lp_error err = {0};
+    if (plot_grid_load(npz, stat, &g, &err) != LP_OK) {
+        log_error("plot: %s", err.message);
+        return EXIT_FAILED;
+    }
+    log_info("plot: %s: %zu x %zu grid, %zu cells with %s", npz, g.nlat, g.nlon, g.n_filled, g.key);
+    st->source = stem;
+    int failed = 0;
+    for (int k = 0; k < 2; k++) {
+        char path[8192];
+        snprintf(path, sizeof path, "%s/%s_%s.%s", dir, stem, k ? "count" : "map",
+                 plot_format_extension(st->format));
+        lp_error_clear(&err);
+        lp_status rc = k ? plot_render_grid_count(&g, st, path, &err)
+                         : plot_render_grid_map(&g, st, path, &err);
+        if (rc != LP_OK) {
+            log_error("plot: %s: %s", k ? "count" : "map", err.message);
+            failed = 1;
+        } else {
+            log_info("plot: wrote %s", path);
+        }
+    }
+    plot_grid_free(&g);
+    plot_render_release();
+    return failed ? EXIT_FAILED : 0;
+}
 
 int cmd_plot(int argc, char **argv)
 {
@@ -43,19 +86,29 @@ int cmd_plot(int argc, char **argv)
                                              {"chi2-max", required_argument, 0, OPT_CHI2},
                                              {"vmin", required_argument, 0, OPT_VMIN},
                                              {"vmax", required_argument, 0, OPT_VMAX},
+                                             {"format", required_argument, 0, OPT_FORMAT},
+                                             {"stat", required_argument, 0, OPT_STAT},
                                              {"verbose", no_argument, 0, 'v'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     const char *out_dir = NULL;
     unsigned what = PLOT_ALL;
-    plot_style st = {NAN, NAN, NAN, NULL};
+    plot_style st = {NAN, NAN, NAN, NULL, PLOT_FORMAT_PNG};
+    const char *stat_key = NULL;
+    int what_given = 0;
     int verbose = 0, c;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_OUT: out_dir = optarg; break;
+        case OPT_FORMAT:
+            if ((st.format = plot_format_parse(optarg)) < 0)
+                return cli_usage_error("plot", "invalid --format '%s' (png, svg, pdf)", optarg);
+            break;
+        case OPT_STAT: stat_key = optarg; break;
         case OPT_WHAT:
+            what_given = 1;
             what = plot_parse_what(optarg);
             if (!what)
                 return cli_usage_error("plot",
@@ -113,8 +166,19 @@ int cmd_plot(int argc, char **argv)
         return EXIT_FAILED;
     }
 
-    plot_data d;
     lp_error err = {0};
+    if (plot_npz_is_grid(npz)) {
+        if (what_given || !isnan(st.chi2_max))
+            return cli_usage_error("plot",
+                                   "--what and --chi2-max apply to batch NPZ files, not "
+                                   "to the grid %s",
+                                   npz);
+        return plot_grid_files(npz, stat_key, &st, dir, stem);
+    }
+    if (stat_key)
+        return cli_usage_error("plot",
+                               "--stat applies to a grid.npz of 'lpmap grid'; %s is not one", npz);
+    plot_data d;
     if (plot_data_load(npz, what, st.chi2_max, &d, &err) != LP_OK) {
         log_error("plot: %s", err.message);
         return EXIT_FAILED;
@@ -136,7 +200,8 @@ int cmd_plot(int argc, char **argv)
         if (!(what & products[k].bit))
             continue;
         char path[8192];
-        snprintf(path, sizeof path, "%s/%s_%s.png", dir, stem, products[k].suffix);
+        snprintf(path, sizeof path, "%s/%s_%s.%s", dir, stem, products[k].suffix,
+                 plot_format_extension(st.format));
         lp_error_clear(&err);
         if (products[k].render(&d, &st, path, &err) != LP_OK) {
             log_error("plot: %s: %s", products[k].suffix, err.message);

@@ -10,6 +10,7 @@
 #include "core/cancel.h"
 #include "core/log.h"
 #include "sim/sim_compare.h"
+#include "sim/sim_plasma.h"
 #include "sim/sim_run.h"
 
 static const char *const HELP =
@@ -21,6 +22,7 @@ static const char *const HELP =
     "  DIR/theta.tab, DIR/attitude.tab   channel elevations, spin-axis table\n"
     "  DIR/spice_kernels/                LSK, IAU_MOON PCK, Sun/Earth/Moon and LP SPK\n"
     "  DIR/truth.csv                     injected values, one line per sweep\n"
+    "  DIR/simulation.json               what was simulated (options, plasma)\n"
     "The same options and seed give byte-identical files.\n"
     "\n"
     "options:\n"
@@ -29,6 +31,8 @@ static const char *const HELP =
     "  --days N              number of days, one file each (default 30)\n"
     "  --seed S              seed of every random stream (default 42)\n"
     "  --sweeps-per-day K    sweeps per day file, spread evenly (default 1080: 80 s cadence)\n"
+    "  --plasma P            kappa (default) or core-halo (solar wind: Maxwellian core +\n"
+    "                        kappa halo; other environments stay kappa)\n"
     "  --threads N           worker threads (default: all cores; output does not depend on it)\n"
     "  --overwrite           write into a non-empty DIR, replacing files of the same name\n"
     "  -v, --verbose         debug logging\n"
@@ -36,11 +40,15 @@ static const char *const HELP =
     "  -h, --help            this help\n"
     "\n"
     "checking a batch result against the truth (the README demo and the end-to-end tests):\n"
-    "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--json]\n"
+    "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--check-targets] [--json]\n"
     "    prints sweeps fitted, median/p90 |dU_surface|, footpoint, polarity,\n"
     "    illumination and U_sc agreement; --check exits 1 when a tolerance of\n"
     "    spec/quality.md §2 is missed (footpoints 0.01 deg, polarity and illumination\n"
-    "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V).\n"
+    "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V);\n"
+    "    it also prints the figures of issue #15 (U_sc and U_surface coverage, U_surface\n"
+    "    error with the spacecraft sunlit / shadowed, sigma calibration); --check-targets\n"
+    "    exits 1 when one of those targets is missed (core-halo thresholds for a\n"
+    "    core-halo run).\n"
     "\n"
     "exit codes: 0 success, 1 the run failed, 2 usage error.\n";
 
@@ -55,10 +63,12 @@ enum {
     OPT_COMPARE,
     OPT_TRUTH,
     OPT_CHECK,
-    OPT_JSON
+    OPT_JSON,
+    OPT_PLASMA,
+    OPT_TARGETS
 };
 
-static int run_compare(const char *npz, const char *truth, int check, int json)
+static int run_compare(const char *npz, const char *truth, int check, int targets, int json)
 {
     sim_comparison c;
     lp_error err;
@@ -68,9 +78,12 @@ static int run_compare(const char *npz, const char *truth, int check, int json)
         return EXIT_FAILED;
     }
     sim_comparison_print(stdout, &c, json);
-    if (check && sim_comparison_check(&c, stderr) > 0)
-        return EXIT_FAILED;
-    return 0;
+    int bad = 0;
+    if (check)
+        bad += sim_comparison_check(&c, stderr);
+    if (targets)
+        bad += sim_comparison_check_targets(&c, stderr);
+    return bad > 0 ? EXIT_FAILED : 0;
 }
 
 static int parse_date(const char *s, int *y, int *m, int *d)
@@ -94,13 +107,15 @@ int cmd_simulate(int argc, char **argv)
                                              {"truth", required_argument, 0, OPT_TRUTH},
                                              {"check", no_argument, 0, OPT_CHECK},
                                              {"json", no_argument, 0, OPT_JSON},
+                                             {"plasma", required_argument, 0, OPT_PLASMA},
+                                             {"check-targets", no_argument, 0, OPT_TARGETS},
                                              {"verbose", no_argument, 0, 'v'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     sim_options o;
     sim_options_init(&o);
-    int verbose = 0, quiet = 0, c, check = 0, json = 0;
+    int verbose = 0, quiet = 0, c, check = 0, json = 0, plasma_given = 0, targets = 0;
     const char *compare_npz = NULL, *truth = NULL;
     long l;
     opterr = 0;
@@ -133,9 +148,19 @@ int cmd_simulate(int argc, char **argv)
             o.threads = (int)l;
             break;
         case OPT_OVERWRITE: o.overwrite = 1; break;
+        case OPT_PLASMA: {
+            sim_plasma_kind k;
+            if (sim_plasma_kind_parse(optarg, &k))
+                return cli_usage_error("simulate", "invalid --plasma '%s' (kappa or core-halo)",
+                                       optarg);
+            o.plasma = (int)k;
+            plasma_given = 1;
+            break;
+        }
         case OPT_COMPARE: compare_npz = optarg; break;
         case OPT_TRUTH: truth = optarg; break;
         case OPT_CHECK: check = 1; break;
+        case OPT_TARGETS: targets = 1; break;
         case OPT_JSON: json = 1; break;
         case 'v': verbose++; break;
         case 'q': quiet++; break;
@@ -148,11 +173,13 @@ int cmd_simulate(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-    if (compare_npz || truth || check || json) {
+    if (compare_npz || truth || check || json || targets) {
         if (!compare_npz || !truth)
             return cli_usage_error("simulate", "--compare NPZ and --truth CSV go together");
+        if (plasma_given) /* the truth file says which plasma each sweep had */
+            return cli_usage_error("simulate", "--plasma makes no sense with --compare");
         cli_set_verbosity(verbose, quiet);
-        return run_compare(compare_npz, truth, check, json);
+        return run_compare(compare_npz, truth, check, targets, json);
     }
     if (!o.out_dir)
         return cli_usage_error("simulate", "--out DIR is required");

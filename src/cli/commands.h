@@ -10,5 +10,7 @@ int cmd_download(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_spice(int argc, char **argv);
+int cmd_grid(int argc, char **argv);
+int cmd_sites(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const command commands[] = {
     {"info", cmd_info, "show what this build and machine can do (threads, CUDA, GPUs)"},
     {"bench", cmd_bench, "benchmark a stage on generated inputs (losscone, kappa, parse, batch)"},
     {"spice", cmd_spice, "query the built-in SPICE subset (info, pos, et, xform)"},
+    {"grid", cmd_grid, "bin batch NPZ rows into a lat/lon grid of statistics (NPZ + NetCDF)"},
+    {"sites", cmd_sites, "statistics of the footpoints near named sites (CSV)"},
 };
 
 static void print_help(FILE *out)

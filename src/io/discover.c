@@ -239,3 +239,17 @@ void er_file_list_free(er_file_list *list)
     free(list->files);
     memset(list, 0, sizeof *list);
 }
+
+void er_file_list_keep_range(er_file_list *list, int start_ymd, int end_ymd)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        er_file *f = &list->files[i];
+        int ymd = f->year * 10000 + f->month * 100 + f->day;
+        if (ymd >= start_ymd && ymd <= end_ymd)
+            list->files[k++] = *f;
+        else
+            free(f->path);
+    }
+    list->n = k;
+}

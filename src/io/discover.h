@@ -24,5 +24,7 @@ typedef struct {
 lp_status er_discover(const char *data_dir, int year, int month, int day, er_file_list *out,
                       lp_error *err);
 void er_file_list_free(er_file_list *list);
+/* Keep the files dated start..end (YYYYMMDD, inclusive), in order. */
+void er_file_list_keep_range(er_file_list *list, int start_ymd, int end_ymd);
 
 #endif

@@ -47,6 +47,10 @@ int npy_descr(npz_dtype dtype, int width, char descr[NPY_DESCR_MAX], size_t *ite
         *item = 8;
         strcpy(descr, "<f8");
         return 0;
+    case NPZ_DATETIME64_MS:
+        *item = 8;
+        strcpy(descr, "<M8[ms]");
+        return 0;
     case NPZ_UNICODE:
         *item = 4 * (size_t)width;
         snprintf(descr, NPY_DESCR_MAX, "<U%d", width);
@@ -55,15 +59,12 @@ int npy_descr(npz_dtype dtype, int width, char descr[NPY_DESCR_MAX], size_t *ite
     return -1;
 }
 
-size_t npy_header_write(const char *descr, int ndim, size_t n, unsigned char hdr[NPY_HEADER_MAX])
+size_t npy_header_write(const char *descr, const char *shape_text,
+                        unsigned char hdr[NPY_HEADER_MAX])
 {
-    char dict[256];
-    if (ndim == 0)
-        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (), }",
-                 descr);
-    else
-        snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%zu,), }",
-                 descr, n);
+    char dict[512]; /* descr + up to 8 dimensions */
+    snprintf(dict, sizeof dict, "{'descr': '%s', 'fortran_order': False, 'shape': (%s), }", descr,
+             shape_text);
     size_t hlen = strlen(dict) + 1, total = 10 + hlen;
     size_t pad = (64 - total % 64) % 64;
     hlen += pad;
@@ -139,6 +140,9 @@ static lp_status parse_dtype(const char *descr, npz_array *a, size_t *itemsize, 
     } else if (!strcmp(descr, "<i8")) {
         a->dtype = NPZ_INT64;
         *itemsize = 8;
+    } else if (!strcmp(descr, "<M8[ms]")) {
+        a->dtype = NPZ_DATETIME64_MS;
+        *itemsize = 8;
     } else if (!strcmp(descr, "|i1") || !strcmp(descr, "<i1")) {
         a->dtype = NPZ_INT8;
         *itemsize = 1;
@@ -158,7 +162,8 @@ static lp_status parse_dtype(const char *descr, npz_array *a, size_t *itemsize, 
     } else {
         return lp_error_set(
             err, LP_ERR_UNSUPPORTED,
-            "%s: dtype '%s' is not supported (expected <f8, <i8, |i1, |b1 or <U{n})", what, descr);
+            "%s: dtype '%s' is not supported (expected <f8, <i8, <M8[ms], |i1, |b1 or <U{n})", what,
+            descr);
     }
     return LP_OK;
 }

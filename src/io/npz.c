@@ -148,6 +148,16 @@ static void convert_items(unsigned char *out, npz_dtype dtype, const void *data,
 lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int ndim, size_t n,
                          const void *data, size_t stride, int width, lp_error *err)
 {
+    if (ndim != 0 && ndim != 1)
+        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (only 0-d and 1-d arrays)", name, ndim);
+    size_t shape[1] = {n};
+    return npz_writer_add_shape(w, name, dtype, ndim, shape, data, stride, width, err);
+}
+
+lp_status npz_writer_add_shape(npz_writer *w, const char *name, npz_dtype dtype, int ndim,
+                               const size_t *shape, const void *data, size_t stride, int width,
+                               lp_error *err)
+{
     if (w->failed)
         return lp_error_set(err, LP_ERR_IO, "earlier write to %s failed", w->tmp_path);
     size_t name_len = name ? strlen(name) : 0;
@@ -157,9 +167,20 @@ lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int n
         if (strncmp(w->entries[i].name, name, name_len) == 0 &&
             strcmp(w->entries[i].name + name_len, ".npy") == 0)
             return lp_error_set(err, LP_ERR_USAGE, "NPZ key '%s' added twice", name);
-    if (ndim != 0 && ndim != 1)
-        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (only 0-d and 1-d arrays)", name, ndim);
-    if (ndim == 1 && n > 0 && !data)
+    if (ndim < 0 || ndim > 8)
+        return lp_error_set(err, LP_ERR_USAGE, "%s: ndim %d (0 to 8 dimensions)", name, ndim);
+    size_t n = 1;
+    char shape_text[8 * 24 + 8] = "";
+    for (int k = 0; k < ndim; k++) {
+        if (shape[k] && n > SIZE_MAX / shape[k])
+            return lp_error_set(err, LP_ERR_NOMEM, "%s: array too large", name);
+        n *= shape[k];
+        size_t len = strlen(shape_text);
+        snprintf(shape_text + len, sizeof shape_text - len, ndim == 1 ? "%zu," : "%zu, ", shape[k]);
+    }
+    if (ndim > 1)
+        shape_text[strlen(shape_text) - 2] = '\0'; /* (a, b) without the trailing ", " */
+    if (ndim >= 1 && n > 0 && !data)
         return lp_error_set(err, LP_ERR_USAGE, "%s: no data", name);
     if (ndim == 0)
         n = 1;
@@ -175,7 +196,7 @@ lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int n
     size_t data_bytes = n * item;
 
     unsigned char hdr[NPY_HEADER_MAX];
-    size_t header_bytes = npy_header_write(descr, ndim, n, hdr);
+    size_t header_bytes = npy_header_write(descr, shape_text, hdr);
 
     /* Bools and strings are converted (0/1 bytes, UTF-32LE) a chunk at a
      * time, once for the CRC and once to write, so a large string array
@@ -278,6 +299,12 @@ lp_status npz_add_f64(npz_writer *w, const char *name, const double *v, size_t n
 {
     return npz_writer_add(w, name, NPZ_FLOAT64, 1, n, v, 0, 0, err);
 }
+lp_status npz_add_datetime64_ms(npz_writer *w, const char *name, const int64_t *ms, size_t n,
+                                lp_error *err)
+{
+    return npz_writer_add(w, name, NPZ_DATETIME64_MS, 1, n, ms, 0, 0, err);
+}
+
 lp_status npz_add_i64(npz_writer *w, const char *name, const int64_t *v, size_t n, lp_error *err)
 {
     return npz_writer_add(w, name, NPZ_INT64, 1, n, v, 0, 0, err);

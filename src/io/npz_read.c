@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,6 +396,11 @@ lp_status npz_read_f64(npz_file *f, const char *key, double **out, size_t *n, lp
         switch (a.dtype) {
         case NPZ_FLOAT64: v[i] = ((const double *)a.data)[i]; break;
         case NPZ_INT64: v[i] = (double)((const int64_t *)a.data)[i]; break;
+        case NPZ_DATETIME64_MS: { /* ms since the epoch; NaT -> NaN */
+            int64_t ms = ((const int64_t *)a.data)[i];
+            v[i] = ms == NPZ_NAT ? NAN : (double)ms;
+            break;
+        }
         case NPZ_INT8: v[i] = ((const int8_t *)a.data)[i]; break;
         default: v[i] = ((const uint8_t *)a.data)[i]; break;
         }

@@ -369,6 +369,8 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
     lp_status st = er_discover(o->data_dir, o->year, o->month, o->day, &ctx.files, err);
     if (st != LP_OK)
         return st;
+    if (o->start_ymd)
+        er_file_list_keep_range(&ctx.files, o->start_ymd, o->end_ymd);
     if (ctx.files.n == 0) {
         log_info("no ER files (3DYYMMDD.TAB) matched under %s for the date filter; nothing to do",
                  o->data_dir);

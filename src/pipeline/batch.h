@@ -15,6 +15,7 @@ typedef struct {
     const char *kernels_dir; /* NULL: DATA_DIR/spice_kernels */
     const char *output_dir;  /* default artifacts/potential_cache */
     int year, month, day;    /* 0 = no filter */
+    int start_ymd, end_ymd;  /* date range YYYYMMDD, both inclusive; 0 = none */
     int fast;                /* GPU when usable */
     fit_method method;
     norm_mode normalization;

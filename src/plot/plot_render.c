@@ -1,7 +1,9 @@
-/* cairo drawing of the three `lpmap plot` products (overview.md, plot):
- * map (equirectangular, diverging colormap, colour bar, grid), histograms
- * (sunlit vs shadow) and time series. Layout constants are in pixels of a
- * fixed-size image; fonts are DejaVu Sans via fontconfig. */
+/* cairo drawing of the `lpmap plot` products (overview.md, plot): the
+ * footpoint map (equirectangular, automatic colour scale of color_scale.h,
+ * colour bar, grid), histograms (sunlit vs shadow), time series, and the
+ * statistic and count maps of a grid.npz; as PNG, SVG or PDF. Layout
+ * constants are in pixels (points for SVG/PDF) of a fixed-size picture;
+ * fonts are DejaVu Sans via fontconfig. */
 #include "plot/plot_render.h"
 
 #include <errno.h>
@@ -11,13 +13,26 @@
 #include <string.h>
 #include <time.h>
 
-#include "plot/colormap.h"
+#include "plot/color_scale.h"
 
 const char *plot_enable_hint(void)
 {
     return "this lpmap was built without cairo, so it cannot draw PNGs. Install the library and "
            "rebuild:\n  sudo apt-get install libcairo2-dev   (or: scripts/install-deps.sh)\n  "
            "cmake -S . -B build && cmake --build build";
+}
+
+int plot_format_parse(const char *s)
+{
+    return !strcmp(s, "png")   ? PLOT_FORMAT_PNG
+           : !strcmp(s, "svg") ? PLOT_FORMAT_SVG
+           : !strcmp(s, "pdf") ? PLOT_FORMAT_PDF
+                               : -1;
+}
+
+const char *plot_format_extension(int format)
+{
+    return format == PLOT_FORMAT_SVG ? "svg" : format == PLOT_FORMAT_PDF ? "pdf" : "png";
 }
 
 #ifndef LPMAP_HAVE_CAIRO
@@ -54,8 +69,24 @@ lp_status plot_render_timeseries(const plot_data *d, const plot_style *st, const
     return no_cairo(err);
 }
 
+lp_status plot_render_grid_map(const plot_grid *g, const plot_style *st, const char *path,
+                               lp_error *err)
+{
+    (void)g, (void)st, (void)path;
+    return no_cairo(err);
+}
+
+lp_status plot_render_grid_count(const plot_grid *g, const plot_style *st, const char *path,
+                                 lp_error *err)
+{
+    (void)g, (void)st, (void)path;
+    return no_cairo(err);
+}
+
 #else
 
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
 #include <cairo.h>
 #ifdef LPMAP_HAVE_FONTCONFIG
 #include <fontconfig/fontconfig.h>
@@ -177,21 +208,33 @@ static void date_range_text(const plot_data *d, char *buf, size_t n)
         snprintf(buf, n, "dates unknown");
 }
 
-static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, lp_error *err)
+/* Every picture goes to PATH.part and is renamed into place when complete.
+ * PNG: an image surface written at the end; SVG and PDF: the vector surface
+ * writes PATH.part itself as it is finished. */
+static int part_path(const char *path, char *tmp, size_t n)
+{
+    return snprintf(tmp, n, "%s.part", path) < (int)n ? 0 : -1;
+}
+
+static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, int format,
+                            lp_error *err)
 {
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
+    char tmp[4096];
+    part_path(path, tmp, sizeof tmp); /* checked by new_canvas */
     if (cs != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
+        remove(tmp);
         return lp_error_set(err, LP_ERR_IO, "drawing %s failed: %s", path,
                             cairo_status_to_string(cs));
     }
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.part", path) >= (int)sizeof tmp) {
-        cairo_surface_destroy(s);
-        return lp_error_set(err, LP_ERR_USAGE, "output path too long: %s", path);
+    if (format == PLOT_FORMAT_PNG) {
+        cs = cairo_surface_write_to_png(s, tmp);
+    } else {
+        cairo_surface_finish(s);
+        cs = cairo_surface_status(s);
     }
-    cs = cairo_surface_write_to_png(s, tmp);
     cairo_surface_destroy(s);
     if (cs != CAIRO_STATUS_SUCCESS) {
         remove(tmp);
@@ -205,12 +248,21 @@ static lp_status finish_png(cairo_surface_t *s, cairo_t *cr, const char *path, l
     return LP_OK;
 }
 
-static lp_status new_canvas(int w, int h, cairo_surface_t **s, cairo_t **cr, lp_error *err)
+static lp_status new_canvas(int w, int h, int format, const char *path, cairo_surface_t **s,
+                            cairo_t **cr, lp_error *err)
 {
-    *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    char tmp[4096];
+    if (part_path(path, tmp, sizeof tmp))
+        return lp_error_set(err, LP_ERR_USAGE, "output path too long: %s", path);
+    *s = format == PLOT_FORMAT_SVG   ? cairo_svg_surface_create(tmp, w, h)
+         : format == PLOT_FORMAT_PDF ? cairo_pdf_surface_create(tmp, w, h)
+                                     : cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
     if (cairo_surface_status(*s) != CAIRO_STATUS_SUCCESS) {
+        cairo_status_t cs = cairo_surface_status(*s);
         cairo_surface_destroy(*s);
-        return lp_error_set(err, LP_ERR_NOMEM, "cannot create a %dx%d image", w, h);
+        remove(tmp);
+        return lp_error_set(err, LP_ERR_IO, "cannot create a %dx%d picture %s: %s", w, h, tmp,
+                            cairo_status_to_string(cs));
     }
     *cr = cairo_create(*s);
     fill_background(*cr, w, h);
@@ -220,109 +272,20 @@ static lp_status new_canvas(int w, int h, cairo_surface_t **s, cairo_t **cr, lp_
 
 /* ---- map ------------------------------------------------------------- */
 
-static void color_limits(const plot_data *d, const plot_style *st, double *vmin, double *vmax)
+/* Equirectangular frame of the maps: dark plot area (no data), 30 degree
+ * grid with labels, axis titles. The points or cells are drawn between
+ * map_frame_background and map_frame_overlay. */
+static void map_frame_background(cairo_t *cr)
 {
-    double *absu = malloc((d->n_rows ? d->n_rows : 1) * sizeof *absu);
-    double lim = 1;
-    if (absu) {
-        for (size_t i = 0; i < d->n_rows; i++)
-            absu[i] = fabs(d->u_surface[i]);
-        double q = quantile(absu, d->n_rows, 0.98);
-        if (q > 0)
-            lim = nice_step(q, 5) * ceil(q / nice_step(q, 5)); /* round up to a nice value */
-        free(absu);
-    }
-    *vmin = isnan(st->vmin) ? -lim : st->vmin;
-    *vmax = isnan(st->vmax) ? lim : st->vmax;
-    if (!(*vmax > *vmin)) { /* one limit given on the wrong side of the automatic other */
-        if (isnan(st->vmin))
-            *vmin = *vmax - 2 * lim;
-        else
-            *vmax = *vmin + 2 * lim;
-    }
-}
-
-/* Colormap position of u: the neutral centre sits at 0 V whenever the
- * limits straddle 0 (each side stretched separately), so the hue always
- * gives the sign; otherwise linear between the limits. */
-static int color_index(double u, double vmin, double vmax)
-{
-    double t;
-    if (vmin < 0 && vmax > 0)
-        t = u < 0 ? 0.5 * (u - vmin) / -vmin : 0.5 + 0.5 * u / vmax;
-    else
-        t = (u - vmin) / (vmax - vmin);
-    int ci = (int)lround(t * (COLORMAP_SIZE - 1));
-    return ci < 0 ? 0 : ci >= COLORMAP_SIZE ? COLORMAP_SIZE - 1 : ci;
-}
-
-lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *path, lp_error *err)
-{
-    size_t n_pts = 0;
-    for (size_t i = 0; i < d->n_rows; i++)
-        if (isfinite(d->u_surface[i]) && isfinite(d->lat[i]) && isfinite(d->lon[i]))
-            n_pts++;
-    if (n_pts == 0)
-        return lp_error_set(err, LP_ERR_RANGE,
-                            "no row has both a footpoint and a fitted U_surface%s (%zu rows): "
-                            "nothing to map",
-                            d->n_chi2_reject ? " passing --chi2-max" : "", d->n_rows);
-    double vmin, vmax;
-    color_limits(d, st, &vmin, &vmax);
-    double cmap[COLORMAP_SIZE * 3];
-    colormap_diverging_table(cmap);
-
-    cairo_surface_t *s;
-    cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, &s, &cr, err);
-    if (rc != LP_OK)
-        return rc;
-    const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
-
-    char buf[512], range[96];
-    date_range_text(d, range, sizeof range);
-    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-    draw_text(cr, x0 + pw / 2, 38, "Lunar surface potential at magnetic footpoints", 26, 1, 0.5,
-              0.5);
-    size_t sweeps = 0;
-    for (size_t k = 0; k < d->n_sweeps; k++) {
-        size_t i = d->sweep_row[k];
-        if (isfinite(d->u_surface[i]))
-            sweeps++;
-    }
-    char cut[64] = "";
-    if (!isnan(st->chi2_max))
-        snprintf(cut, sizeof cut, ", \xcf\x87\xc2\xb2 \xe2\x89\xa4 %g", st->chi2_max);
-    snprintf(buf, sizeof buf,
-             "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %zu footpoints, %zu fitted sweeps%s",
-             st->source ? st->source : "", range, n_pts, sweeps, cut);
-    draw_text(cr, x0 + pw / 2, 74, buf, 17, 0, 0.5, 0.5);
-
-    /* Plot area background (dark, so the light centre of the colormap stands
-     * out) and points. */
     cairo_set_source_rgb(cr, 0.32, 0.32, 0.32);
-    cairo_rectangle(cr, x0, y0, pw, ph);
+    cairo_rectangle(cr, PLOT_MAP_X0, PLOT_MAP_Y0, PLOT_MAP_PW, PLOT_MAP_PH);
     cairo_fill(cr);
-    double size = n_pts < 5000 ? 5 : n_pts < 50000 ? 3.5 : 2.5;
-    cairo_save(cr);
-    cairo_rectangle(cr, x0, y0, pw, ph);
-    cairo_clip(cr);
-    for (size_t i = 0; i < d->n_rows; i++) {
-        double u = d->u_surface[i], lat = d->lat[i], lon = d->lon[i];
-        if (!isfinite(u) || !isfinite(lat) || !isfinite(lon))
-            continue;
-        lon = fmod(lon + 180.0, 360.0);
-        if (lon < 0)
-            lon += 360.0;
-        double px = x0 + lon / 360.0 * pw, py = y0 + (90.0 - lat) / 180.0 * ph;
-        int ci = color_index(u, vmin, vmax);
-        cairo_set_source_rgb(cr, cmap[3 * ci], cmap[3 * ci + 1], cmap[3 * ci + 2]);
-        cairo_rectangle(cr, px - size / 2, py - size / 2, size, size);
-        cairo_fill(cr);
-    }
-    cairo_restore(cr);
+}
 
-    /* Grid every 30 degrees, labels outside the frame. */
+static void map_frame_overlay(cairo_t *cr)
+{
+    const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
+    char buf[64];
     cairo_set_line_width(cr, 1);
     for (int lon = -180; lon <= 180; lon += 30) {
         double px = x0 + (lon + 180) / 360.0 * pw;
@@ -355,12 +318,19 @@ lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *
               "E, IAU_MOON)",
               17, 0, 0.5, 0.5);
     draw_text_vertical(cr, x0 - 68, y0 + ph / 2, "Latitude (\xc2\xb0N)", 17);
+}
 
-    /* Colour bar. */
-    const double cx = PLOT_CBAR_X0, cw = PLOT_CBAR_W;
+/* Colour bar right of the map with ticks and its label, and the line under
+ * the map stating the limits and the kind of scale. */
+static void map_colorbar(cairo_t *cr, const color_scale *sc, const char *label, const char *units,
+                         const char *limits_note)
+{
+    const double cx = PLOT_CBAR_X0, cw = PLOT_CBAR_W, y0 = PLOT_MAP_Y0, ph = PLOT_MAP_PH;
+    double vmin = sc->vmin, vmax = sc->vmax, rgb[3];
+    char buf[512];
     for (int k = 0; k < (int)ph; k++) {
-        int ci = color_index(vmax - (k + 0.5) / ph * (vmax - vmin), vmin, vmax);
-        cairo_set_source_rgb(cr, cmap[3 * ci], cmap[3 * ci + 1], cmap[3 * ci + 2]);
+        color_scale_rgb(sc, vmax - (k + 0.5) / ph * (vmax - vmin), rgb);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
         cairo_rectangle(cr, cx, y0 + k, cw, 1);
         cairo_fill(cr);
     }
@@ -378,17 +348,86 @@ lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *
         format_tick(ticks[k], buf, sizeof buf);
         draw_text(cr, cx + cw + 10, py, buf, 15, 0, 0, 0.5);
     }
-    draw_text_vertical(cr, cx + cw + 105, y0 + ph / 2, "U_surface (V)", 17);
+    draw_text_vertical(cr, cx + cw + 105, y0 + ph / 2, label, 17);
     char lo_txt[32], hi_txt[32];
     format_tick(vmin, lo_txt, sizeof lo_txt);
     format_tick(vmax, hi_txt, sizeof hi_txt);
     snprintf(buf, sizeof buf,
-             "Colour limits %s to %s V%s; values beyond them take the end colours. Dark grey: "
-             "no data.",
-             lo_txt, hi_txt, isnan(st->vmin) && isnan(st->vmax) ? " (98th percentile of |U|)" : "");
+             "Colour limits %s to %s%s%s%s; %s. Values beyond the limits take the end colours; "
+             "dark grey: no data.",
+             lo_txt, hi_txt, units[0] ? " " : "", units, limits_note,
+             sc->diverging ? "diverging scale, neutral colour at 0" : "sequential scale");
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    draw_text(cr, x0, PLOT_MAP_H - 40, buf, 14, 0, 0, 0.5);
-    return finish_png(s, cr, path, err);
+    draw_text(cr, PLOT_MAP_X0, PLOT_MAP_H - 40, buf, 14, 0, 0, 0.5);
+}
+
+lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *path, lp_error *err)
+{
+    size_t n_pts = 0;
+    for (size_t i = 0; i < d->n_rows; i++)
+        if (isfinite(d->u_surface[i]) && isfinite(d->lat[i]) && isfinite(d->lon[i]))
+            n_pts++;
+    if (n_pts == 0)
+        return lp_error_set(err, LP_ERR_RANGE,
+                            "no row has both a footpoint and a fitted U_surface%s (%zu rows): "
+                            "nothing to map",
+                            d->n_chi2_reject ? " passing --chi2-max" : "", d->n_rows);
+    color_scale sc;
+    color_scale_auto(d->u_surface, d->n_rows, st->vmin, st->vmax, &sc);
+
+    cairo_surface_t *s;
+    cairo_t *cr;
+    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, path, &s, &cr, err);
+    if (rc != LP_OK)
+        return rc;
+    const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
+
+    char buf[512], range[96];
+    date_range_text(d, range, sizeof range);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    draw_text(cr, x0 + pw / 2, 38, "Lunar surface potential at magnetic footpoints", 26, 1, 0.5,
+              0.5);
+    size_t sweeps = 0;
+    for (size_t k = 0; k < d->n_sweeps; k++) {
+        size_t i = d->sweep_row[k];
+        if (isfinite(d->u_surface[i]))
+            sweeps++;
+    }
+    char cut[64] = "";
+    if (!isnan(st->chi2_max))
+        snprintf(cut, sizeof cut, ", \xcf\x87\xc2\xb2 \xe2\x89\xa4 %g", st->chi2_max);
+    snprintf(buf, sizeof buf,
+             "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %zu footpoints, %zu fitted sweeps%s",
+             st->source ? st->source : "", range, n_pts, sweeps, cut);
+    draw_text(cr, x0 + pw / 2, 74, buf, 17, 0, 0.5, 0.5);
+
+    /* Plot area background (dark, so the light centre of the colormap stands
+     * out) and points. */
+    map_frame_background(cr);
+    double size = n_pts < 5000 ? 5 : n_pts < 50000 ? 3.5 : 2.5;
+    cairo_save(cr);
+    cairo_rectangle(cr, x0, y0, pw, ph);
+    cairo_clip(cr);
+    for (size_t i = 0; i < d->n_rows; i++) {
+        double u = d->u_surface[i], lat = d->lat[i], lon = d->lon[i];
+        if (!isfinite(u) || !isfinite(lat) || !isfinite(lon))
+            continue;
+        lon = fmod(lon + 180.0, 360.0);
+        if (lon < 0)
+            lon += 360.0;
+        double px = x0 + lon / 360.0 * pw, py = y0 + (90.0 - lat) / 180.0 * ph;
+        double rgb[3];
+        color_scale_rgb(&sc, u, rgb);
+        cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+        cairo_rectangle(cr, px - size / 2, py - size / 2, size, size);
+        cairo_fill(cr);
+    }
+    cairo_restore(cr);
+
+    map_frame_overlay(cr);
+    map_colorbar(cr, &sc, "U_surface (V)", "V",
+                 sc.automatic ? " (2nd to 98th percentile, rounded)" : "");
+    return finish_png(s, cr, path, st->format, err);
 }
 
 /* ---- histograms --------------------------------------------------------- */
@@ -566,7 +605,7 @@ lp_status plot_render_hist(const plot_data *d, const plot_style *st, const char 
         uhi = ulo + 1;
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_HIST_W, PLOT_HIST_H, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_HIST_W, PLOT_HIST_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     char buf[512], range[96];
@@ -596,7 +635,7 @@ lp_status plot_render_hist(const plot_data *d, const plot_style *st, const char 
     } else {
         draw_text(cr, 900 + pw / 2, py + ph / 2, "no finite U_sc", 18, 0, 0.5, 0.5);
     }
-    return finish_png(s, cr, path, err);
+    return finish_png(s, cr, path, st->format, err);
 }
 
 /* ---- time series -------------------------------------------------------- */
@@ -726,7 +765,7 @@ lp_status plot_render_timeseries(const plot_data *d, const plot_style *st, const
     t1 += pad;
     cairo_surface_t *s;
     cairo_t *cr;
-    lp_status rc = new_canvas(PLOT_TS_W, PLOT_TS_H, &s, &cr, err);
+    lp_status rc = new_canvas(PLOT_TS_W, PLOT_TS_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
     char buf[512], range[96];
@@ -760,7 +799,99 @@ lp_status plot_render_timeseries(const plot_data *d, const plot_style *st, const
         cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
         draw_text(cr, lx + c * 100 + 12, ly, labels[c], 15, 0, 0, 0.5);
     }
-    return finish_png(s, cr, path, err);
+    return finish_png(s, cr, path, st->format, err);
+}
+
+/* ---- maps of a grid.npz ------------------------------------------------ */
+
+/* Title lines and cells of one grid map; value(k) gives the colour value of
+ * cell k (NaN: no data, left dark grey). */
+static lp_status render_grid(const plot_grid *g, const plot_style *st, const char *path,
+                             const double *value, const char *title, const char *bar_label,
+                             const char *units, const char *note, lp_error *err)
+{
+    size_t nc = g->nlat * g->nlon, n_ok = 0;
+    for (size_t k = 0; k < nc; k++)
+        n_ok += isfinite(value[k]);
+    if (n_ok == 0)
+        return lp_error_set(err, LP_ERR_RANGE, "%s: no cell has a finite %s: nothing to map",
+                            st->source ? st->source : "grid", g->key);
+    color_scale sc;
+    color_scale_auto(value, nc, st->vmin, st->vmax, &sc);
+    cairo_surface_t *s;
+    cairo_t *cr;
+    lp_status rc = new_canvas(PLOT_MAP_W, PLOT_MAP_H, st->format, path, &s, &cr, err);
+    if (rc != LP_OK)
+        return rc;
+    const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
+    char buf[768];
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    draw_text(cr, x0 + pw / 2, 38, title, 26, 1, 0.5, 0.5);
+    snprintf(buf, sizeof buf,
+             "%s  \xe2\x80\x94  %g\xc2\xb0 cells, %zu of %zu with data, %.0f rows%s%s",
+             st->source ? st->source : "", g->res, n_ok, nc, g->rows_total,
+             g->selection[0] ? "  \xe2\x80\x94  " : "", g->selection);
+    draw_text(cr, x0 + pw / 2, 74, buf, 17, 0, 0.5, 0.5);
+    map_frame_background(cr);
+    double cw = pw / (double)g->nlon, ch = ph / (double)g->nlat;
+    for (size_t i = 0; i < g->nlat; i++)
+        for (size_t j = 0; j < g->nlon; j++) {
+            double v = value[i * g->nlon + j], rgb[3];
+            if (!isfinite(v))
+                continue;
+            color_scale_rgb(&sc, v, rgb);
+            cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+            /* Row 0 is the southernmost; cells overlap by a hair so no seams show. */
+            double px = x0 + (double)j * cw, py = y0 + ph - (double)(i + 1) * ch;
+            cairo_rectangle(cr, px, py, cw + 0.3, ch + 0.3);
+            cairo_fill(cr);
+        }
+    map_frame_overlay(cr);
+    char lim[96];
+    snprintf(lim, sizeof lim, "%s%s",
+             sc.automatic ? " (2nd to 98th percentile of cells, rounded)" : "", note);
+    map_colorbar(cr, &sc, bar_label, units, lim);
+    return finish_png(s, cr, path, st->format, err);
+}
+
+lp_status plot_render_grid_map(const plot_grid *g, const plot_style *st, const char *path,
+                               lp_error *err)
+{
+    const char *q = g->key, *units = "V", *what = "U_surface";
+    if (!strncmp(q, "u_sc_", 5))
+        what = "U_sc";
+    else if (!strncmp(q, "t_e_", 4))
+        what = "T_e", units = "eV";
+    const char *stat = strrchr(q, '_') ? strrchr(q, '_') + 1 : q;
+    if (strstr(q, "wmean_sigma"))
+        stat = "sigma of the weighted mean";
+    else if (strstr(q, "wmean"))
+        stat = "weighted mean";
+    char title[160], label[96];
+    snprintf(title, sizeof title, "%s per %g\xc2\xb0 cell (%s)", what, g->res, stat);
+    snprintf(label, sizeof label, "%s %s (%s)", what, stat, units);
+    return render_grid(g, st, path, g->value, title, label, units, "", err);
+}
+
+lp_status plot_render_grid_count(const plot_grid *g, const plot_style *st, const char *path,
+                                 lp_error *err)
+{
+    size_t nc = g->nlat * g->nlon;
+    double *lg = malloc(nc * sizeof *lg);
+    if (!lg)
+        return lp_error_set(err, LP_ERR_NOMEM, "out of memory");
+    for (size_t k = 0; k < nc; k++)
+        lg[k] = g->count[k] > 0 ? log10(g->count[k]) : NAN;
+    /* Counts are never negative: a sequential scale from the automatic
+     * limits (the user's --vmin/--vmax apply to the statistic map). */
+    plot_style cst = *st;
+    cst.vmin = cst.vmax = NAN;
+    char title[128];
+    snprintf(title, sizeof title, "Footpoint rows per %g\xc2\xb0 cell", g->res);
+    lp_status rc =
+        render_grid(g, &cst, path, lg, title, "log10(rows per cell)", "", "; 0 = 1 row", err);
+    free(lg);
+    return rc;
 }
 
 #endif
