@@ -7,6 +7,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "core/calendar.h"
 #include "core/cancel.h"
 #include "core/constants.h"
 #include "core/log.h"
@@ -94,9 +95,7 @@ static int parse_ymd(const char *s)
     if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1900 ||
         y > 2100 || m < 1 || m > 12 || d < 1)
         return -1;
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
+    if (d > calendar_days_in_month(y, m))
         return -1;
     return y * 10000 + m * 100 + d;
 }
