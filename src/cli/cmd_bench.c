@@ -35,6 +35,7 @@ static const char *const HELP =
     "  --method M       losscone objective: halekas (default) or lillis\n"
     "  --no-polish      losscone: physics.md's LHS + DE without the polish\n"
     "  --json           print one JSON object on stdout\n"
+    "  -q, --quiet      warnings and errors only\n"
     "  -v, --verbose    debug logging\n";
 
 void bench_add_raw(bench_result *res, const char *key, const char *json_value)
@@ -100,15 +101,16 @@ int cmd_bench(int argc, char **argv)
                                              {"json", no_argument, 0, 'j'},
                                              {"method", required_argument, 0, 'm'},
                                              {"verbose", no_argument, 0, 'v'},
+                                             {"quiet", no_argument, 0, 'q'},
                                              {"no-polish", no_argument, 0, 'P'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     bench_options opt = {.n = 0, .seed = 42, .dtype = "auto", .method = "halekas"};
-    int json = 0, verbose = 0, c;
+    int json = 0, verbose = 0, quiet = 0, c;
     long lval;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (cli_parse_long("bench", "n", optarg, 1, 100000000L, &lval))
@@ -140,12 +142,13 @@ int cmd_bench(int argc, char **argv)
         case 'j': json = 1; break;
         case 'P': opt.no_polish = 1; break;
         case 'v': verbose = 1; break;
+        case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return cli_usage_error("bench", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    cli_set_verbosity(verbose, 0);
+    cli_set_verbosity(verbose, quiet);
     if (optind != argc - 1)
         return cli_usage_error("bench",
                                "expected exactly one SUITE (losscone, kappa, parse, batch)");
@@ -174,7 +177,7 @@ int cmd_bench(int argc, char **argv)
     lp_error_clear(&err);
     int rc = fn(&opt, &res, &err);
     if (rc) {
-        fprintf(stderr, "lpmap bench: %s\n", err.message[0] ? err.message : "failed");
+        cli_fail("bench", "%s", err.message[0] ? err.message : "failed");
         return rc == EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
     }
     if (json) {

@@ -64,8 +64,7 @@ static int run_compare(const char *npz, const char *truth, int check, int json)
     lp_error err;
     lp_error_clear(&err);
     if (sim_compare(npz, truth, &c, &err) != LP_OK) {
-        fprintf(stderr, "lpmap simulate --compare: %s\n", err.message);
-        return EXIT_FAILED;
+        return cli_fail("simulate", "--compare: %s", err.message);
     }
     sim_comparison_print(stdout, &c, json);
     if (check && sim_comparison_check(&c, stderr) > 0)
@@ -167,10 +166,12 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "lpmap simulate: %s\n", err.message);
         return EXIT_USAGE;
     }
-    if (st) {
-        fprintf(stderr, "lpmap simulate: %s\n", err.message);
-        return EXIT_FAILED;
+    if (st == LP_ERR_CANCELLED) {
+        cli_fail("simulate", "%s", err.message);
+        return cli_exit_cancelled(); /* 130 SIGINT, 143 SIGTERM */
     }
+    if (st)
+        return cli_fail("simulate", "%s", err.message);
     log_info("simulate: %zu files, %zu sweeps (%zu with a footpoint, %zu spacecraft sunlit, "
              "%zu invalid |B|=0), %.1f MB, %.2f s kernels + %.2f s days, into %s",
              sum.files, sum.sweeps, sum.sweeps_footpoint, sum.sweeps_sunlit, sum.sweeps_invalid_b,

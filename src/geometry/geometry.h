@@ -20,7 +20,7 @@ typedef struct {
 } attitude_table;
 
 /* Read attitude.tab; lines that do not parse are skipped and counted in
- * *skipped (may be NULL). Times not strictly increasing → LP_ERR_FORMAT
+ * *skipped (may be NULL), except a column header as the first line. Times not strictly increasing → LP_ERR_FORMAT
  * naming the line. Needs the LSK in `k` for UTC→ET. */
 lp_status attitude_read(const char *path, const spice_kernels *k, attitude_table *out,
                         size_t *skipped, lp_error *err);

@@ -394,6 +394,20 @@ static void move_row(er_table *t, size_t dst, size_t src)
     memcpy(t->phi[dst], t->phi[src], sizeof t->phi[src]);
 }
 
+size_t er_table_keep_rows(er_table *t, const unsigned char *keep)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (keep[r]) {
+            if (w != r)
+                move_row(t, w, r);
+            w++;
+        }
+    size_t removed = t->n_rows - w;
+    t->n_rows = w;
+    return removed;
+}
+
 /* spec_no values seen in this file (open addressing): the line of the first
  * run, how many runs were kept, and whether the value came back after
  * another sweep (physics.md §9: an input error). */

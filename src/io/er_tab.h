@@ -63,6 +63,10 @@ void er_table_init(er_table *table);
 void er_table_free(er_table *table);
 void er_table_clear(er_table *table); /* n_rows = 0, keeps capacity */
 
+/* Keep the rows r with keep[r] != 0 (in order), drop the others; returns
+ * how many were dropped (the batch drops sweeps read twice). */
+size_t er_table_keep_rows(er_table *table, const unsigned char *keep);
+
 /* Sweeps: contiguous runs of rows sharing a spec_no. */
 typedef struct {
     size_t n_sweeps;

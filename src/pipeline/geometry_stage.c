@@ -68,6 +68,9 @@ lp_status geometry_stage_run(batch_context *ctx, day_work *d, lp_error *err)
                 geometry_row(ctx->kernels, &ctx->attitude, d->geo[r].et, d->table.mag[r], &tmp, &e);
             log_warn("%s: %zu of %zu rows have no geometry (first: %s)", d->name, no_geo, n,
                      e.message);
+            if (!ctx->first_no_geometry[0])
+                snprintf(ctx->first_no_geometry, sizeof ctx->first_no_geometry, "%.500s",
+                         e.message);
             break;
         }
     }
