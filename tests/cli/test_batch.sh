@@ -4,7 +4,8 @@
 # length (NumPy); existing output left untouched; --overwrite; the QC keys;
 # --u-spacecraft; the one-line errors (no data, theta, kernels, LSK,
 # attitude, unwritable output) leave no output; no files matched → 0; a
-# corrupted day in the middle is skipped and named; SIGINT → 130, no output.
+# corrupted day in the middle is skipped and named; SIGINT → 130, SIGTERM
+# → 143, no output.
 set -u
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +24,8 @@ D="$TMP/data"
 expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-01 --days 3 --sweeps-per-day 8 \
     --seed 5 -q
 if [ ! -f "$D/theta.tab" ]; then
-    echo "SKIP: lpmap simulate did not produce a dataset: $OUT"
-    exit 77
+    echo "FAIL: lpmap simulate did not produce a dataset: $OUT"
+    exit 1
 fi
 
 # --- a normal run: every key, dtype, length
@@ -37,16 +38,22 @@ check "NPZ written" test -s "$F"
 npz_check "$F" --expect-sweeps 24 --polish-starts 4
 check "no temporary file left" test "$(ls -A "$O" | wc -l)" -eq 1
 
-# --- existing output without --overwrite: exit 0, file untouched
+# --- existing output without --overwrite: the same run is skipped (exit 0,
+# file untouched); other settings are an error naming them (file untouched)
 cp -p "$F" "$TMP/before.npz"
 touch -d '2000-01-01 00:00:00' "$F"
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --seed 9
-expect_out "already exists; left untouched"
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
+expect_out "already exists with the same inputs and settings; left untouched"
 check "existing output untouched (bytes)" cmp -s "$F" "$TMP/before.npz"
 check "existing output untouched (mtime)" test "$(stat -c %Y "$F")" = "$(date -d '2000-01-01 00:00:00' +%s)"
-# even when the inputs are gone: the check comes before any work
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$TMP/nowhere" --output-dir "$O"
-expect_out "already exists"
+expect_rc 1 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --seed 9
+expect_out "^lpmap batch: .*potential_batch_all.npz exists but was made from other inputs or settings \(setting.seed: 42 → 9\); use --overwrite"
+check "other settings: output untouched (bytes)" cmp -s "$F" "$TMP/before.npz"
+check "other settings: output untouched (mtime)" test "$(stat -c %Y "$F")" = "$(date -d '2000-01-01 00:00:00' +%s)"
+# the inputs are part of what is compared: without them it is an error
+expect_rc 1 "$LPMAP_BIN" batch --data-dir "$TMP/nowhere" --output-dir "$O"
+expect_out "data folder .*nowhere does not exist"
+check "missing inputs: output untouched" cmp -s "$F" "$TMP/before.npz"
 # --overwrite replaces it
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --overwrite --seed 9
 check "--overwrite rewrote the file" test "$(stat -c %Y "$F")" != "$(date -d '2000-01-01 00:00:00' +%s)"
@@ -157,7 +164,7 @@ wait_for_day1 "$TMP/term.log"
 kill -TERM "$PID"
 wait "$PID"
 RC=$?
-check "SIGTERM: non-zero exit (got $RC)" test "$RC" -ne 0
+check "SIGTERM: exit 143 (got $RC)" test "$RC" -eq 143
 check "SIGTERM: no output" test ! -e "$TMP/ot/potential_batch_all.npz"
 check "SIGTERM: no temporary file" test -z "$(ls -A "$TMP/ot" 2>/dev/null)"
 
