@@ -32,7 +32,6 @@ SUMMARY=$LOG/summary.txt
 JOBS=${GPU_CHECK_JOBS:-$(nproc)}
 ARCHS=${LPMAP_CUDA_ARCHS:-90}
 BUILD=$ROOT/build-gpu
-export LPMAP_SHARED_DIR=${LPMAP_SHARED_DIR:-$ROOT/../shared}
 
 note() { echo "$*" | tee -a "$SUMMARY"; }
 # step NAME LOGFILE TIMEOUT CMD...: run, append output to LOGFILE, record rc.

@@ -51,7 +51,7 @@ static int teardown(void **state)
 #define NEED_GOLDEN()                                                                              \
     do {                                                                                           \
         if (!golden) {                                                                             \
-            TS_SKIP("golden reference values are absent");                                         \
+            fail_msg("missing test data: tests/data/golden");                                      \
             return;                                                                                \
         }                                                                                          \
     } while (0)
