@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one command a session with a lent GPU runs (spec/gpu.md "Testing and
-# measuring on a real GPU"): configure + build with CUDA, the GPU tests, the
+# The one command a session with a lent GPU runs (docs/decisions.md "GPU"):
+# configure + build with CUDA, the GPU tests, the
 # whole suite, compute-sanitizer (memcheck, racecheck, synccheck) on the GPU
 # test binary, `lpmap info`, and the GPU benchmarks. Logs go to $OUT (the
 # device tool's return folder) or ./gpu-logs — at most 8 files.

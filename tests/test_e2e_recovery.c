@@ -1,11 +1,11 @@
-/* End-to-end injection-recovery (spec/quality.md §2): simulate a small
+/* End-to-end injection-recovery (docs/simulate.md): simulate a small
  * dataset with known truth (1 day x 60 sweeps), run the `lpmap batch`
  * executable on it, compare the NPZ with truth.csv (footpoints within
  * 0.01 deg, polarity and illumination exact, median U_sc error within 1 V
  * sunlit / 5 % shadow, median U_surface error of identifiable sweeps within
  * 25 V), and check that the same batch run twice (other thread count) gives
  * the same NPZ contents, wall times aside. The day is 1998-04-11, the Moon
- * in the magnetotail: there the density windows of physics.md §5 see the
+ * in the magnetotail: there the density windows of docs/physics.md §5 see the
  * whole (hot) spectrum, so the method can recover U_sc; in the cool solar
  * wind it is biased by several volts (docs/decisions.md, Simulator). A
  * failed simulation or batch run fails the tests, naming the reason. */

@@ -1,6 +1,6 @@
-/* Tests of the pure geometry of physics.md §7: SCD matrix and footpoints
+/* Tests of the pure geometry of docs/physics.md §7: SCD matrix and footpoints
  * against the golden values, lat/lon, illumination, spin-axis interpolation,
- * attitude.tab parsing (formats.md §3). */
+ * attitude.tab parsing (docs/formats.md §3). */
 #include "test_support.h"
 
 #include <math.h>

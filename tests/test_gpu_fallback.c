@@ -1,4 +1,4 @@
-/* The --fast fallback (spec/gpu.md, fit/backend.h): without a usable GPU,
+/* The --fast fallback (docs/decisions.md "GPU", fit/backend.h): without a usable GPU,
  * fit_backend_select(fast=1) returns the CPU backend, logs why once, and
  * fits exactly as the CPU path does. Runs on every machine; where a device
  * is present it checks the GPU backend is chosen instead and that its fits

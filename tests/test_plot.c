@@ -1,4 +1,4 @@
-/* Tests of `lpmap plot` (overview.md, plot): a NumPy-made batch NPZ is drawn
+/* Tests of `lpmap plot` (docs/plot.md): a NumPy-made batch NPZ is drawn
  * to PNGs, read back with cairo and checked (size, colours in the map and
  * colour bar, illumination colours in the histograms); the colormap's
  * perceptual symmetry; missing keys, empty data and bad flags. */

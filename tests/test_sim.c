@@ -1,6 +1,6 @@
 /* Unit tests of the simulator pieces (src/sim): number formatting, Poisson
  * noise, time scales, folders, IAU_MOON orientation, the charging truth
- * (physics.md §6, through physics/charging.h), spectra. */
+ * (docs/physics.md §6, through physics/charging.h), spectra. */
 #include "test_support.h"
 
 #include <math.h>

@@ -1,5 +1,5 @@
 /* The simulator's kernels read back through lpmap's SPICE subset agree with
- * the analytic mission model the truth is computed from (spice.md, physics.md
+ * the analytic mission model the truth is computed from (docs/spice.md, docs/physics.md
  * §7): UTC->ET, LP and Sun positions, IAU_MOON orientation. Skips with a
  * message while the SPK writer or reader is a placeholder. */
 #include "test_support.h"

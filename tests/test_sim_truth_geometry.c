@@ -1,5 +1,5 @@
 /* The simulator's truth geometry is what the pipeline recovers from the
- * written files (physics.md §7, formats.md §7): for every sweep of a
+ * written files (docs/physics.md §7, docs/formats.md §7): for every sweep of a
  * simulated day, B as printed in the TAB file, ET from the UTC text, the
  * written kernels and attitude table give the truth's footpoint (within
  * 1e-6 deg), polarity and illumination, through attitude_read and

@@ -1,4 +1,4 @@
-/* Tests against the real kernels in tests/data/kernels (spice.md §6):
+/* Tests against the real kernels in tests/data/kernels (docs/spice.md §6):
  * every row of reference_positions.csv, chaining, IAU_MOON from
  * pck00011.tpc, fixed inertial frames. A missing file fails the test. */
 #include "test_support.h"

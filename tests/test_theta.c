@@ -1,5 +1,5 @@
-/* Tests of theta.tab (formats.md §2) and the instrument constants derived
- * from it (physics.md §1), including the original's counts per row from
+/* Tests of theta.tab (docs/formats.md §2) and the instrument constants derived
+ * from it (docs/physics.md §1), including the original's counts per row from
  * the golden file. */
 #include "test_support.h"
 

@@ -1,4 +1,4 @@
-/* lpmap batch: parse and validate the flags of spec/overview.md, then hand
+/* lpmap batch: parse and validate the flags of docs/batch.md, then hand
  * them to the batch driver (src/pipeline/batch.c). */
 #include <getopt.h>
 #include <stdio.h>
@@ -40,7 +40,7 @@ static const char *const HELP =
     "  --u-spacecraft V      constant spacecraft potential; skips its estimation\n"
     "  --emit-u-width-qc     add U-width identifiability fields (lillis only)\n"
     "  --u-width-identifiable-max-v V   threshold for them (default 200)\n"
-    "  --no-polish           skip the exact line-search polish after DE: physics.md's\n"
+    "  --no-polish           skip the exact line-search polish after DE: docs/physics.md's\n"
     "                        optimizer alone, with a 10-generation stopping window\n"
     "                        (docs/decisions.md); faster, finds the minimum less often\n"
     "  --seed S              seed of every random stream (default 42)\n"

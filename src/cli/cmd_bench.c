@@ -1,4 +1,4 @@
-/* lpmap bench SUITE: run one benchmark suite and report (spec/quality.md §3).
+/* lpmap bench SUITE: run one benchmark suite and report (docs/bench.md).
  * With --json exactly one JSON object goes to stdout; logs go to stderr. */
 #include <getopt.h>
 #include <math.h>
@@ -33,7 +33,7 @@ static const char *const HELP =
     "  --dtype D        auto|fp16|fp32|fp64 (GPU arithmetic; CPU is fp64)\n"
     "  --threads T      CPU worker threads (default: all cores)\n"
     "  --method M       losscone objective: halekas (default) or lillis\n"
-    "  --no-polish      losscone: physics.md's LHS + DE without the polish\n"
+    "  --no-polish      losscone: docs/physics.md's LHS + DE without the polish\n"
     "  --json           print one JSON object on stdout\n"
     "  -q, --quiet      warnings and errors only\n"
     "  -v, --verbose    debug logging\n";
@@ -93,18 +93,13 @@ double bench_now(void)
 
 int cmd_bench(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"n", required_argument, 0, 'n'},
-                                             {"seed", required_argument, 0, 's'},
-                                             {"fast", no_argument, 0, 'f'},
-                                             {"dtype", required_argument, 0, 'd'},
-                                             {"threads", required_argument, 0, 't'},
-                                             {"json", no_argument, 0, 'j'},
-                                             {"method", required_argument, 0, 'm'},
-                                             {"verbose", no_argument, 0, 'v'},
-                                             {"quiet", no_argument, 0, 'q'},
-                                             {"no-polish", no_argument, 0, 'P'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"n", required_argument, 0, 'n'},       {"seed", required_argument, 0, 's'},
+        {"fast", no_argument, 0, 'f'},          {"dtype", required_argument, 0, 'd'},
+        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
+        {"method", required_argument, 0, 'm'},  {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},         {"no-polish", no_argument, 0, 'P'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     bench_options opt = {.n = 0, .seed = 42, .dtype = "auto", .method = "halekas"};
     int json = 0, verbose = 0, quiet = 0, c;
     long lval;

@@ -1,4 +1,4 @@
-/* lpmap download (overview.md, formats.md §6): fetch the ER archive, the
+/* lpmap download (docs/download.md, docs/formats.md §6): fetch the ER archive, the
  * theta and attitude tables and the SPICE kernels into DATA_DIR with
  * parallel, resumable, retried and verified transfers; progress on stderr,
  * a summary, exit 1 if anything failed. */
@@ -18,7 +18,7 @@
 static const char *const HELP =
     "usage: lpmap download [OPTIONS]\n"
     "\n"
-    "Fetch the real Lunar Prospector archive into DATA_DIR (layout of formats.md §1):\n"
+    "Fetch the real Lunar Prospector archive into DATA_DIR (layout of docs/formats.md §1):\n"
     "  er        ER 3-D flux files  -> DATA_DIR/YYYY/DDD_DDDMON/3DYYMMDD.TAB\n"
     "  theta     channel elevations -> DATA_DIR/theta.tab\n"
     "  attitude  spin-axis table    -> DATA_DIR/attitude.tab\n"

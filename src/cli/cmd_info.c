@@ -1,6 +1,6 @@
 /* lpmap info: version, CPU threads, whether CUDA is compiled in, the
  * devices found (or why none), and what `--fast` would pick: device, dtype
- * and batch size (spec/gpu.md, docs/performance.md "GPU"). */
+ * and batch size (docs/decisions.md "GPU", docs/performance.md "GPU"). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* lpmap plot (overview.md, plot): read a batch NPZ (formats.md §5) and write
+/* lpmap plot (docs/plot.md): read a batch NPZ (docs/npz.md) and write
  * <stem>_map.png, <stem>_hist.png, <stem>_timeseries.png. */
 #include <errno.h>
 #include <getopt.h>

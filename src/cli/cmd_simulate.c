@@ -1,5 +1,5 @@
 /* lpmap simulate: write a synthetic dataset with known truth in the PDS
- * layout (overview.md "simulate", formats.md §1-§4, §7). */
+ * layout (docs/simulate.md, docs/formats.md §1-§4, §7). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +39,7 @@ static const char *const HELP =
     "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--json]\n"
     "    prints sweeps fitted, median/p90 |dU_surface|, footpoint, polarity,\n"
     "    illumination and U_sc agreement; --check exits 1 when a tolerance of\n"
-    "    spec/quality.md §2 is missed (footpoints 0.01 deg, polarity and illumination\n"
+    "    docs/simulate.md is missed (footpoints 0.01 deg, polarity and illumination\n"
     "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V).\n"
     "\n"
     "exit codes: 0 success, 1 the run failed, 2 usage error.\n";

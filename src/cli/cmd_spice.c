@@ -1,4 +1,4 @@
-/* lpmap spice: query the built-in SPICE subset (spice.md §5): kernel
+/* lpmap spice: query the built-in SPICE subset (docs/spice.md §5): kernel
  * summary, positions, UTC → ET, frame rotations, and a hidden query
  * benchmark (docs/performance.md "SPICE queries"). */
 #include <stdio.h>

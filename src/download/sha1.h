@@ -1,5 +1,5 @@
 /* SHA-1 (FIPS 180-4) for `lpmap download` to check kernels against the
- * sums of formats.md §4. No crypto library is required by the build. */
+ * sums of docs/formats.md §4. No crypto library is required by the build. */
 #ifndef LPMAP_DOWNLOAD_SHA1_H
 #define LPMAP_DOWNLOAD_SHA1_H
 

@@ -1,5 +1,5 @@
-/* attitude.tab reader (formats.md §3) and spin-axis interpolation
- * (physics.md §7 step 1): RA along the shorter arc (mod 360), Dec linear,
+/* attitude.tab reader (docs/formats.md §3) and spin-axis interpolation
+ * (docs/physics.md §7 step 1): RA along the shorter arc (mod 360), Dec linear,
  * no extrapolation outside the table's span. */
 #include <ctype.h>
 #include <errno.h>

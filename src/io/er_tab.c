@@ -1,5 +1,5 @@
-/* ER 3-D flux TAB reader and writer (formats.md §1), sweep cleaning
- * (physics.md §1) and the sweep index (physics.md §9). The reader maps the
+/* ER 3-D flux TAB reader and writer (docs/formats.md §1), sweep cleaning
+ * (docs/physics.md §1) and the sweep index (docs/physics.md §9). The reader maps the
  * file and scans numbers by hand (Clinger's exact fast path, strtod only
  * for the rare long or extreme-exponent token). */
 #include "io/er_tab.h"
@@ -410,7 +410,7 @@ size_t er_table_keep_rows(er_table *t, const unsigned char *keep)
 
 /* spec_no values seen in this file (open addressing): the line of the first
  * run, how many runs were kept, and whether the value came back after
- * another sweep (physics.md §9: an input error). */
+ * another sweep (docs/physics.md §9: an input error). */
 typedef struct {
     int64_t spec;
     size_t first_line;
@@ -525,7 +525,7 @@ static void drop_duplicated_specs(er_table *t, size_t first_row, spec_set *seen,
 }
 
 /* Give back the pages of a mapped file already parsed, so resident memory
- * is the table plus a window of the file, not both whole (quality.md §4). */
+ * is the table plus a window of the file, not both whole (docs/decisions.md "Hardening"). */
 #define ER_RELEASE_CHUNK ((size_t)32 << 20)
 
 static void release_consumed(const char *base, const char *upto, size_t *released)
@@ -726,7 +726,7 @@ lp_status er_sweeps_build(const er_table *t, er_sweeps *out, lp_error *err)
         out->n_rows[k - 1]++;
     }
     out->n_sweeps = n;
-    /* A spec_no in two separate runs is an input error (physics.md §9):
+    /* A spec_no in two separate runs is an input error (docs/physics.md §9):
      * sort a copy (insertion sort: files are nearly sorted) and look for
      * neighbours that are equal. */
     for (size_t i = 1; i < n; i++) {

@@ -1,5 +1,5 @@
-/* ER 3-D electron flux tables 3DYYMMDD.TAB (formats.md §1): reader, sweep
- * cleaning (physics.md §1) and sweep index (physics.md §9).
+/* ER 3-D electron flux tables 3DYYMMDD.TAB (docs/formats.md §1): reader, sweep
+ * cleaning (docs/physics.md §1) and sweep index (docs/physics.md §9).
  * API pinned by the integrator; implemented in er_tab.c. */
 #ifndef LPMAP_IO_ER_TAB_H
 #define LPMAP_IO_ER_TAB_H
@@ -79,7 +79,7 @@ typedef struct {
 lp_status er_sweeps_build(const er_table *table, er_sweeps *out, lp_error *err);
 void er_sweeps_free(er_sweeps *s);
 
-/* Add `offset` to every spec_no (merging files, physics.md §9); returns the
+/* Add `offset` to every spec_no (merging files, docs/physics.md §9); returns the
  * next offset, (max spec_no after the shift) + 1. */
 int64_t er_table_offset_spec_no(er_table *table, size_t first_row, int64_t offset);
 

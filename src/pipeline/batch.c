@@ -1,8 +1,7 @@
-/* The batch driver (spec/overview.md "lpmap batch", architecture.md "The
- * batch driver"): checks inputs, then day by day ingest → geometry → U_sc
- * → pitch/normalization → loss-cone fit → results (stage files in this
- * folder, chunks of sweeps between cancellation checks); one NPZ at the
- * end, written atomically. Only one day's input is in memory at a time. */
+/* The batch driver (docs/batch.md, docs/decisions.md "Pipeline and outputs"): checks inputs, then
+ * day by day ingest → geometry → U_sc → pitch/normalization → loss-cone fit → results (stage files
+ * in this folder, chunks of sweeps between cancellation checks); one NPZ at the end, written
+ * atomically. Only one day's input is in memory at a time. */
 #include "pipeline/batch.h"
 
 #include <dirent.h>
@@ -445,7 +444,7 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
         return LP_OK;
     }
     /* Two day slots: the prefetch thread reads day i+1 while day i is
-     * processed (architecture.md "The batch driver"). */
+     * processed (docs/decisions.md "Pipeline and outputs"). */
     day_work days[2];
     day_work_init(&days[0]);
     day_work_init(&days[1]);

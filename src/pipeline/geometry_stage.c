@@ -1,5 +1,5 @@
-/* Batch stages "time" and "geometry": UTC → ET (spice.md §2) and the
- * per-row geometry of physics.md §7. A row without coverage gets ok = 0
+/* Batch stages "time" and "geometry": UTC → ET (docs/spice.md §2) and the
+ * per-row geometry of docs/physics.md §7. A row without coverage gets ok = 0
  * and is counted; that is never fatal. */
 #include <math.h>
 #include <stdlib.h>

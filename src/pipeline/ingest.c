@@ -1,5 +1,5 @@
-/* Batch stage "ingest": one day file read and cleaned (formats.md §1,
- * physics.md §1), spec_no offset for merging (physics.md §9), sweep index.
+/* Batch stage "ingest": one day file read and cleaned (docs/formats.md §1,
+ * docs/physics.md §1), spec_no offset for merging (docs/physics.md §9), sweep index.
  * A file that cannot be used is recorded and skipped; the run goes on. A
  * sweep already read from another file (a backup copy below the data
  * folder) is kept once, with a warning naming both files; a file whose
@@ -136,7 +136,8 @@ static lp_status ingest_drop_duplicates(batch_context *ctx, day_work *d, lp_erro
     unsigned char *keep = NULL;
     for (size_t k = 0; k < d->sweeps.n_sweeps; k++) {
         size_t r0 = d->sweeps.start[k];
-        sweep_key *e = sweep_key_find_or_add(&ctx->seen, d->table.spec_no[r0], d->table.utc[r0], me);
+        sweep_key *e =
+            sweep_key_find_or_add(&ctx->seen, d->table.spec_no[r0], d->table.utc[r0], me);
         if (!e) {
             free(keep);
             return lp_error_set(err, LP_ERR_NOMEM, "out of memory for the sweep index");

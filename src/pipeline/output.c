@@ -1,4 +1,4 @@
-/* Batch stage "output": the NPZ of formats.md §5 — row arrays in input
+/* Batch stage "output": the NPZ of docs/npz.md — row arrays in input
  * order, spectrum arrays ascending spec_no, the U-width QC keys only when
  * asked, and the meta_* entries of the run — written to a temporary file
  * and renamed into place (npz.h). */

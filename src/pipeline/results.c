@@ -88,7 +88,7 @@ size_t results_n_spec(const batch_results *r)
     return r->spec[SPEC_SPEC_NO].n;
 }
 
-/* ---- appending a chunk of sweeps (formats.md §5; aggregation rule in
+/* ---- appending a chunk of sweeps (docs/npz.md; aggregation rule in
  * docs/decisions.md "Pipeline and outputs") ---- */
 
 #define PUSH(col, v)                                                                               \

@@ -1,7 +1,6 @@
-/* Internal interface of the batch driver (architecture.md "The batch
- * driver"): the run context shared by the stages, one day's working data,
- * and one function per stage (ingest.c, geometry_stage.c, scpot_stage.c,
- * fit_stage.c, results.c, output.c; batch.c drives them). */
+/* Internal interface of the batch driver (docs/decisions.md "Pipeline and outputs"): the run
+ * context shared by the stages, one day's working data, and one function per stage (ingest.c,
+ * geometry_stage.c, scpot_stage.c, fit_stage.c, results.c, output.c; batch.c drives them). */
 #ifndef LPMAP_PIPELINE_STAGES_H
 #define LPMAP_PIPELINE_STAGES_H
 
@@ -81,15 +80,15 @@ typedef struct {
     double stage_s[STAGE_COUNT];
     double wall_start;
     uint64_t sweep_counter;         /* global sweep index = the random stream of a sweep */
-    int64_t spec_offset;            /* physics.md §9 */
+    int64_t spec_offset;            /* docs/physics.md §9 */
     size_t sweeps_done;             /* for the progress display */
     double bytes_total, bytes_read; /* of the ER files: total sweeps estimated from them */
     progress prog;
     batch_results res;
-    sweep_key_set seen;            /* duplicate detection across files */
-    char *fingerprint_text;        /* fingerprint.c: canonical text of inputs + settings */
-    char fingerprint[41];          /* its SHA-1, hex */
-    char first_no_geometry[512];   /* why the first row without geometry has none */
+    sweep_key_set seen;          /* duplicate detection across files */
+    char *fingerprint_text;      /* fingerprint.c: canonical text of inputs + settings */
+    char fingerprint[41];        /* its SHA-1, hex */
+    char first_no_geometry[512]; /* why the first row without geometry has none */
 } batch_context;
 
 /* One day's working data: only one day's input is in memory at a time. */
@@ -144,8 +143,8 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
 lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t first, size_t n,
                                lp_error *err);
 
-/* output.c: file name of formats.md / overview.md, and the NPZ with every
- * key of formats.md §5 (spectra ascending spec_no), written atomically. */
+/* output.c: file name of docs/formats.md / docs/usage.md, and the NPZ with every
+ * key of docs/npz.md (spectra ascending spec_no), written atomically. */
 void output_path(const batch_options *o, char *buf, size_t n);
 /* fingerprint.c: before any work, refuse a folder or a non-NPZ file at the
  * output path (*exists = 1 when an NPZ is there). */

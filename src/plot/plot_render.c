@@ -1,4 +1,4 @@
-/* cairo drawing of the three `lpmap plot` products (overview.md, plot):
+/* cairo drawing of the three `lpmap plot` products (docs/plot.md):
  * map (equirectangular, diverging colormap, colour bar, grid), histograms
  * (sunlit vs shadow) and time series. Layout constants are in pixels of a
  * fixed-size image; fonts are DejaVu Sans via fontconfig. */

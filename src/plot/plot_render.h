@@ -1,4 +1,4 @@
-/* PNG rendering for `lpmap plot` (overview.md, plot) with cairo: the global
+/* PNG rendering for `lpmap plot` (docs/plot.md) with cairo: the global
  * equirectangular U_surface map, the U_surface / U_sc histograms split by
  * illumination, and the U_sc / U_surface time series. Without cairo at build
  * time every function returns LP_ERR_UNSUPPORTED with plot_enable_hint(). */

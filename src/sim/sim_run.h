@@ -1,4 +1,4 @@
-/* `lpmap simulate` driver (overview.md "simulate", formats.md §1-§4, §7):
+/* `lpmap simulate` driver (docs/simulate.md, docs/formats.md §1-§4, §7):
  * writes theta.tab, attitude.tab, spice_kernels/, the ER day files in the
  * PDS layout and truth.csv under one folder. Output is byte-identical for
  * the same options whatever the thread count. */

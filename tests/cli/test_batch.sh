@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# lpmap batch end to end (overview.md "lpmap batch", formats.md §5,
-# quality.md §2, §4): a small simulated dataset; every NPZ key, dtype and
+# lpmap batch end to end (docs/batch.md, docs/npz.md,
+# docs/decisions.md): a small simulated dataset; every NPZ key, dtype and
 # length (NumPy); existing output left untouched; --overwrite; the QC keys;
 # --u-spacecraft; the one-line errors (no data, theta, kernels, LSK,
 # attitude, unwritable output) leave no output; no files matched → 0; a
@@ -16,7 +16,7 @@ for p in /usr/bin/python3 python3; do
     if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
 done
 [ -n "$PY" ] || echo "note: no Python with NumPy; NPZ contents are not checked"
-npz_check() { # npz_check NPZ [args]: formats.md §5 checks, when NumPy is there
+npz_check() { # npz_check NPZ [args]: docs/npz.md checks, when NumPy is there
     if [ -n "$PY" ]; then check "NPZ contents of $1 ($*)" "$PY" "$HERE/check_batch_npz.py" "$@"; fi
 }
 
@@ -59,7 +59,7 @@ expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --overwrite --s
 check "--overwrite rewrote the file" test "$(stat -c %Y "$F")" != "$(date -d '2000-01-01 00:00:00' +%s)"
 
 # --- date filter names the file; QC keys with lillis; constant U_sc;
-# physics.md's optimizer without the polish
+# docs/physics.md's optimizer without the polish
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --year 1998 --month 4 --day 2 \
     --losscone-fit-method lillis --emit-u-width-qc --u-spacecraft 4.5 --no-polish
 F2="$O/potential_batch_1998_04_02.npz"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap batch on bad input (quality.md §2, overview.md exit codes): every
+# lpmap batch on bad input (docs/decisions.md, docs/batch.md exit codes): every
 # case gives a clear one-line reason, the right exit code, and never a
 # corrupt or partial output.
 set -u

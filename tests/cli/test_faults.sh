@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault behaviour of lpmap batch (quality.md §4): read-only and full output
+# Fault behaviour of lpmap batch (docs/decisions.md "Hardening"): read-only and full output
 # file systems, SIGINT/SIGTERM once fitting has started, a kernel that
 # disappears between discovery and load, the final name taken by a folder,
 # and a corrupted day file in the middle of a month. Every case: a clear

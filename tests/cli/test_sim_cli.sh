@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap simulate (overview.md "simulate", formats.md §1-§4, §7): the dataset
+# lpmap simulate (docs/simulate.md, docs/formats.md §1-§4, §7): the dataset
 # layout, byte-identical output for a seed whatever the thread count, the
 # truth file's columns, refusal of a non-empty folder and of bad values.
 set -u

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap spice (spice.md §5): info, pos, et, xform against the real kernels
+# lpmap spice (docs/spice.md §5): info, pos, et, xform against the real kernels
 # in tests/data/kernels plus the LSK fixture; usage errors exit 2, failed
 # queries exit 1. Missing fixtures fail the test.
 set -u

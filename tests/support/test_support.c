@@ -358,7 +358,10 @@ int ts_json_flatten(const ts_json *node, double *out, int max)
     return count;
 }
 
-const char *ts_json_str(const ts_json *node) { return node && node->type == J_STR ? node->str : NULL; }
+const char *ts_json_str(const ts_json *node)
+{
+    return node && node->type == J_STR ? node->str : NULL;
+}
 
 ts_json *ts_golden(void)
 {
