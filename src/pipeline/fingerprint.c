@@ -93,9 +93,14 @@ static void batch_fingerprint_settings_write(const batch_options *o, fp_text *t)
 static void fp_file(fp_text *t, const char *prefix, const char *root, const char *path)
 {
     size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/') /* "data/" and "data" name the same files */
+        n--;
     const char *rel = path;
-    if (n && !strncmp(path, root, n) && path[n] == '/')
+    if (n && !strncmp(path, root, n) && path[n] == '/') {
         rel = path + n + 1;
+        while (*rel == '/')
+            rel++;
+    }
     char name[4200];
     snprintf(name, sizeof name, "%s.%s", prefix, rel);
     struct stat st;
@@ -181,8 +186,9 @@ static int fp_find(const char *text, const char *name, char *buf, size_t n)
     return 0;
 }
 
-/* Append to `out` the items of `a` that differ in or are missing from `b`
- * ("name: old → new"), at most `max_items` in all; returns the count. */
+/* Append to `out` the items whose value differs between the two texts or
+ * that only one has ("name: old → new", "absent" for a missing side), the
+ * first `shown_max` of them; returns how many differ in all. */
 static size_t fp_diff(const char *old_text, const char *new_text, char *out, size_t n,
                       size_t shown_max)
 {

@@ -125,6 +125,10 @@ expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
 expect_out "already exists with the same inputs and settings; left untouched"
 expect_no_out "wrote "
 check "same fingerprint: untouched" same_as_before
+# the same folder written another way, and settings that do not change results
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D/" --output-dir "$O" --threads 1 --strict
+expect_out "already exists with the same inputs and settings; left untouched"
+check "same inputs, other spelling: untouched" same_as_before
 expect_rc 1 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --losscone-fit-method lillis
 expect_out "^lpmap batch: .*potential_batch_all.npz exists but was made from other inputs or settings \(setting.losscone_fit_method: halekas → lillis\); use --overwrite to replace it$"
 check "other settings: untouched" same_as_before
