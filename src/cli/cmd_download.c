@@ -89,7 +89,7 @@ static void show_progress(const fetch_progress *p, void *ctx)
             fputc('\n', stderr);
     } else if (p->elapsed_s - ps->last_line >= 10 || p->files_finished == p->files_total) {
         if (log_get_level() <= LOG_INFO)
-            fprintf(stderr, "lpmap: download: %zu/%zu files, %.1f MB received, %.1f MB/s\n",
+            fprintf(stderr, "lpmap download: %zu/%zu files, %.1f MB received, %.1f MB/s\n",
                     p->files_finished, p->files_total, mb, rate);
         ps->last_line = p->elapsed_s;
     }
