@@ -191,7 +191,7 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
     return 1;
 }
 
-/* ---- appending a chunk of sweeps (formats.md §5; aggregation rule in
+/* ---- appending a chunk of sweeps (docs/npz.md; aggregation rule in
  * docs/decisions.md "Pipeline and outputs") ---- */
 
 #define PUSH(col, v)                                                                               \
