@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/constants.h"
 #include "io/npz.h"
 #include "pipeline/stages.h"
@@ -150,25 +151,13 @@ static uint8_t sweep_fit_flags(const batch_context *ctx, const scpot_result *u,
     return flags;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int results_utc_to_unix_ms(const char *utc, int64_t *ms)
 {
     int y, mo, d, h, mi, sec, n = 0;
     char sep;
     if (sscanf(utc, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
-        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60 || h < 0 || mi < 0 || sec < 0)
+        (sep != 'T' && sep != ' ') || d < 1 || d > calendar_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
         return 0;
     int64_t frac_ms = 0;
     const char *p = utc + n;
@@ -187,7 +176,9 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
         p++;
     if (*p != '\0' && *p != 'Z')
         return 0;
-    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
+    /* 10957 days from 1970-01-01 to 2000-01-01 (the calendar module's origin). */
+    int64_t days = calendar_days_from_2000(y, mo, d) + 10957;
+    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
     return 1;
 }
 
