@@ -2,7 +2,7 @@
  * OpenMP barrier and each OpenMP thread plays one CUDA thread of a block,
  * so a missing barrier or a race on the shared state (population, best
  * member, stopping flag) shows up as results that differ from the
- * one-thread run. Complements test_gpu_body.c (spec/gpu.md: no GPU here). */
+ * one-thread run. Complements test_gpu_body.c (docs/decisions.md "GPU": no GPU here). */
 #define BLOCK_SYNC() _Pragma("omp barrier")
 
 #include "test_support.h"

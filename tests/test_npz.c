@@ -1,4 +1,4 @@
-/* Tests of the NPZ writer (formats.md §5): NumPy reads back every key,
+/* Tests of the NPZ writer (docs/npz.md): NumPy reads back every key,
  * dtype, shape and value (plain and forced ZIP64 archives); atomic commit,
  * overwrite rules, abort, unwritable folders and failed writes leave no
  * corrupt output. */

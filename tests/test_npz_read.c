@@ -1,4 +1,4 @@
-/* Tests of the NPZ reader (src/io/npz_read.c, formats.md §5): files written
+/* Tests of the NPZ reader (src/io/npz_read.c, docs/npz.md): files written
  * by NumPy (stored and deflate), a hand-built ZIP64 archive, .npy v1/v2/v3
  * headers, and damaged input (truncation at every length, flipped bytes,
  * bad headers) that must give clear errors and never crash. */

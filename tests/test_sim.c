@@ -1,6 +1,6 @@
 /* Unit tests of the simulator pieces (src/sim): number formatting, Poisson
  * noise, time scales, folders, IAU_MOON orientation, the charging truth
- * (physics.md §6, through physics/charging.h), spectra. */
+ * (docs/physics.md §6, through physics/charging.h), spectra. */
 #include "test_support.h"
 
 #include <math.h>
@@ -278,7 +278,8 @@ static void test_standard_theta_is_valid(void **state)
     assert_close(omega, 4.0 * LP_PI, 1e-3, 0);
     /* the channel order of the real theta.tab (golden theta_channel_order) */
     ts_json *g = ts_golden();
-    if (g) {
+    assert_non_null(g); /* tests/data/golden is part of the repository */
+    {
         double order[LP_N_CHANNELS];
         assert_int_equal(ts_json_flatten(ts_json_get(g, "theta_channel_order"), order, 88), 88);
         for (int c = 0; c < LP_N_CHANNELS; c++)

@@ -1,4 +1,4 @@
-/* SPK writer round trips (spice.md §6): a Kepler orbit about the Moon
+/* SPK writer round trips (docs/spice.md §6): a Kepler orbit about the Moon
  * stored in each writable type and read back within the interpolation
  * error; big-endian = little-endian; segment precedence. */
 #include "test_support.h"

@@ -1,8 +1,8 @@
-/* Planning of `lpmap download` (formats.md §6): builds fetch jobs for the
- * kernels (with the SHA-1 table of formats.md §4, overridable from a
+/* Planning of `lpmap download` (docs/formats.md §6): builds fetch jobs for the
+ * kernels (with the SHA-1 table of docs/formats.md §4, overridable from a
  * file), the theta and attitude tables, and the ER files found by walking
  * the archive's HTML index pages with the date filter applied to folder
- * day ranges and file names (formats.md §1 layout). */
+ * day ranges and file names (docs/formats.md §1 layout). */
 #include "download/download.h"
 
 #include <ctype.h>

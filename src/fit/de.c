@@ -1,4 +1,4 @@
-/* CPU differential-evolution loop (see de.h, physics.md §4.4). */
+/* CPU differential-evolution loop (see de.h, docs/physics.md §4.4). */
 #include "fit/de.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Spacecraft potential per sweep (physics.md §6): kappa fits through the
+/* Spacecraft potential per sweep (docs/physics.md §6): kappa fits through the
  * backend, then the sunlit J-U inversion with the energy-shift refit, or
  * the shadowed current balance; and the environment class (§8). */
 #include "fit/scpot.h"

@@ -1,4 +1,4 @@
-/* Spacecraft floating potential per sweep (physics.md §6): kappa fit, then
+/* Spacecraft floating potential per sweep (docs/physics.md §6): kappa fit, then
  * the sunlit J-U inversion with the energy-shift refit, or the shadowed
  * current balance. Pipeline-facing API pinned by the integrator;
  * implemented in scpot.c (+ physics/charging.c). */
@@ -38,7 +38,7 @@ typedef struct {
 lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
                          const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err);
 
-/* Environment class of physics.md §8 from footpoint illumination and T_e. */
+/* Environment class of docs/physics.md §8 from footpoint illumination and T_e. */
 int environment_class(int footpoint_sunlit, double te_ev);
 
 #endif

@@ -1,5 +1,5 @@
 /* Block-level building blocks shared by the CUDA kernels and their host
- * emulation (spec/gpu.md "One source of physics"): a fit body is written
+ * emulation (docs/decisions.md "GPU"): a fit body is written
  * once as a function of (thread id, thread count) with BLOCK_SYNC() between
  * phases. On the device it runs with the block's threads; on the host it
  * runs with tid = 0, nt = 1 (BLOCK_SYNC a no-op), so the CPU tests execute

@@ -1,5 +1,5 @@
 /* Template (include with parameters defined, no include guard): the DE
- * loop of fit/de.c (physics.md §4.4: initial LHS population with member 0
+ * loop of fit/de.c (docs/physics.md §4.4: initial LHS population with member 0
  * = x0, best/1/bin trials from de_core.h, deferred updates, lowest index
  * wins ties, per-sweep convergence) written for a block of nt threads.
  * Same streams and the same decisions as de_minimize, so a block reproduces

@@ -1,4 +1,4 @@
-/* The CUDA fitter backend (fit/backend.h, spec/gpu.md): start-up checks
+/* The CUDA fitter backend (fit/backend.h, docs/decisions.md "GPU"): start-up checks
  * with a clean CPU fallback, device choice (--device), the dtype rule,
  * and dispatch of loss-cone and kappa jobs to the fused kernels. A job the
  * device cannot run (CUDA error, no memory even for one sweep, settings too

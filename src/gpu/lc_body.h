@@ -1,4 +1,4 @@
-/* The loss-cone fit of one sweep as a block body (physics.md §4.3-§4.4),
+/* The loss-cone fit of one sweep as a block body (docs/physics.md §4.3-§4.4),
  * shared by the CUDA kernels (losscone_kernels.cu) and their host emulation
  * used by the CPU tests: a packed sweep layout per precision, the chi2 of
  * one candidate (per-row edge and beam from physics/losscone_model.h), the
@@ -60,7 +60,7 @@ typedef struct {
     double start_f[LC_POLISH_MAX_STARTS + 1];
 } lcg_shared;
 
-/* Derive the block settings from the fit settings (physics.md §4.2, §4.4).
+/* Derive the block settings from the fit settings (docs/physics.md §4.2, §4.4).
  * Precisions without the fp64 layout cannot polish: lcg_config_no_polish
  * gives them the optimizer as it was before the polish. */
 LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)

@@ -1,5 +1,5 @@
 /* Batch stages "prepare" and "fit": pitch angles with the rows' footpoint
- * polarity (physics.md §2; default b = -B/|B| where a row has no
+ * polarity (docs/physics.md §2; default b = -B/|B| where a row has no
  * geometry), normalization (§3), then the loss-cone fits (§4) on the
  * backend chosen by fit_backend_select. */
 #include <math.h>

@@ -1,4 +1,4 @@
-/* Batch stage "output": the NPZ of formats.md §5 — row arrays in input
+/* Batch stage "output": the NPZ of docs/npz.md — row arrays in input
  * order, spectrum arrays ascending spec_no, the U-width QC keys only when
  * asked, and the meta_* entries of the run — written to a temporary file
  * and renamed into place (npz.h). */
@@ -238,6 +238,11 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_scalar_i64(w, "meta_sweeps_truncated_to_15_rows", (int64_t)c->sweeps_truncated,
                            err));
     ADD(npz_add_scalar_i64(w, "meta_rows_without_geometry", (int64_t)c->rows_no_geometry, err));
+    ADD(npz_add_scalar_i64(w, "meta_sweeps_dropped_duplicate", (int64_t)c->sweeps_duplicate, err));
+    ADD(npz_add_scalar_i64(w, "meta_files_misdated", (int64_t)c->files_misdated, err));
+    ADD(npz_add_scalar_str(w, "meta_fingerprint", ctx->fingerprint, err));
+    ADD(npz_add_scalar_str(w, "meta_fingerprint_text",
+                           ctx->fingerprint_text ? ctx->fingerprint_text : "", err));
     for (int k = 0; k < STAGE_COUNT; k++) {
         char key[80];
         snprintf(key, sizeof key, "meta_seconds_%s", batch_stage_name((batch_stage)k));

@@ -156,8 +156,8 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
     int y, mo, d, h, mi, sec, n = 0;
     char sep;
     if (sscanf(utc, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
-        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60 || h < 0 || mi < 0 || sec < 0)
+        (sep != 'T' && sep != ' ') || d < 1 || d > calendar_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
         return 0;
     int64_t frac_ms = 0;
     const char *p = utc + n;
@@ -176,12 +176,13 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
         p++;
     if (*p != '\0' && *p != 'Z')
         return 0;
-    *ms = (((int64_t)calendar_days_from_1970(y, mo, d) * 24 + h) * 60 + mi) * 60000 +
-          (int64_t)sec * 1000 + frac_ms;
+    /* 10957 days from 1970-01-01 to 2000-01-01 (the calendar module's origin). */
+    int64_t days = calendar_days_from_2000(y, mo, d) + 10957;
+    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
     return 1;
 }
 
-/* ---- appending a chunk of sweeps (formats.md §5; aggregation rule in
+/* ---- appending a chunk of sweeps (docs/npz.md; aggregation rule in
  * docs/decisions.md "Pipeline and outputs") ---- */
 
 #define PUSH(col, v)                                                                               \

@@ -1,5 +1,5 @@
 /* Growing per-row and per-sweep result columns of a batch run, and their
- * output as the NPZ of formats.md §5. */
+ * output as the NPZ of docs/npz.md. */
 #ifndef LPMAP_PIPELINE_RESULTS_H
 #define LPMAP_PIPELINE_RESULTS_H
 

@@ -1,4 +1,4 @@
-/* Batch stage "U_sc": spacecraft potential per sweep (physics.md §6)
+/* Batch stage "U_sc": spacecraft potential per sweep (docs/physics.md §6)
  * through scpot_estimate (kappa fits on the backend), or the constant of
  * --u-spacecraft (T_e, n, κ then NaN). Illumination of a sweep = that of
  * its first row with geometry; none → unknown (U_sc NaN). */

@@ -1,4 +1,4 @@
-/* Loading the row arrays of a batch NPZ (formats.md §5) for `lpmap plot`:
+/* Loading the row arrays of a batch NPZ (docs/npz.md) for `lpmap plot`:
  * checks that every key a product needs is present with one entry per row,
  * applies the chi2 cut and groups rows into sweeps. */
 #include "plot/plot_data.h"

@@ -1,4 +1,4 @@
-/* UTC parsing and UTC → ET (spice.md §2): formal calendar seconds past
+/* UTC parsing and UTC → ET (docs/spice.md §2): formal calendar seconds past
  * J2000, ΔAT from the LSK leap-second table, TT = TAI + 32.184 s,
  * TDB − TT = K sin(E), E = M0 + M1 t + EB sin(M0 + M1 t). */
 #include "spice/timeconv.h"

@@ -1,4 +1,4 @@
-"""Checks an `lpmap batch` NPZ against formats.md §5: every key, dtype and
+"""Checks an `lpmap batch` NPZ against docs/npz.md: every key, dtype and
 length; spectra ascending by spec_no; the per-spectrum aggregation rule
 (docs/decisions.md "Pipeline and outputs"). Usage:
 check_batch_npz.py NPZ [--qc] [--u-spacecraft V] [--expect-sweeps N]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI contract (spec/overview.md): --help everywhere, --version, unknown
+# CLI contract (docs/usage.md): --help everywhere, --version, unknown
 # commands/flags and bad values refused with one line and exit code 2.
 set -u
 . "$(dirname "$0")/lib.sh"
