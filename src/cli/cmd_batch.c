@@ -30,6 +30,12 @@ static const char *const HELP =
     "  --strict              malformed input lines are fatal instead of skipping the sweep\n"
     "\n"
     "fitting:\n"
+    "  --physics consistent|reference   spacecraft-potential physics (default consistent:\n"
+    "                        Poisson counts, Liouville mapping, self-consistent charging,\n"
+    "                        per-sweep sigmas; reference: the original's formulas;\n"
+    "                        docs/physics-modes.md)\n"
+    "  --usc-reject-phi PHI  consistent only: reject the kappa fit above this deviance\n"
+    "                        per degree of freedom (default 1000)\n"
     "  --losscone-fit-method halekas|lillis   chi2 of the loss-cone fit (default halekas)\n"
     "  --normalization ratio|ratio2           flux normalization (default ratio)\n"
     "  --incident-stat mean|max               incident flux statistic (default mean)\n"
@@ -79,7 +85,9 @@ enum {
     OPT_THREADS,
     OPT_SEED,
     OPT_OVERWRITE,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_PHYSICS,
+    OPT_REJECT_PHI
 };
 
 /* Join argv into one string for meta_command_line. */
@@ -125,6 +133,8 @@ int cmd_batch(int argc, char **argv)
         {"no-polish", no_argument, 0, OPT_NO_POLISH},
         {"overwrite", no_argument, 0, OPT_OVERWRITE},
         {"strict", no_argument, 0, OPT_STRICT},
+        {"physics", required_argument, 0, OPT_PHYSICS},
+        {"usc-reject-phi", required_argument, 0, OPT_REJECT_PHI},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
@@ -239,6 +249,21 @@ int cmd_batch(int argc, char **argv)
             break;
         case OPT_OVERWRITE: opt.overwrite = 1; break;
         case OPT_STRICT: opt.strict = 1; break;
+        case OPT_PHYSICS:
+            if (!strcmp(optarg, PHYSICS_DEFAULT_NAME))
+                opt.physics = PHYSICS_CONSISTENT;
+            else if (!strcmp(optarg, "reference"))
+                opt.physics = PHYSICS_REFERENCE;
+            else
+                return cli_usage_error("batch", "invalid --physics '%s' (consistent, reference)",
+                                       optarg);
+            break;
+        case OPT_REJECT_PHI:
+            if (cli_parse_double("batch", "usc-reject-phi", optarg, 1.0, 1e12, &d))
+                return EXIT_USAGE;
+            opt.usc_reject_phi_set = 1;
+            opt.usc_reject_phi = d;
+            break;
         case 'v': verbose = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
@@ -249,6 +274,8 @@ int cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "unexpected argument '%s'", argv[optind]);
     if (opt.day && !opt.month)
         return cli_usage_error("batch", "--day needs --month");
+    if (opt.usc_reject_phi_set && opt.physics == PHYSICS_REFERENCE)
+        return cli_usage_error("batch", "--usc-reject-phi needs --physics consistent");
     if (opt.month && !opt.year)
         return cli_usage_error("batch", "--month needs --year");
     cli_set_verbosity(verbose, 0);

@@ -7,4 +7,9 @@ typedef enum { NORM_RATIO = 0, NORM_RATIO2 = 1 } norm_mode;
 typedef enum { INCIDENT_MEAN = 0, INCIDENT_MAX = 1 } incident_stat;
 typedef enum { DTYPE_AUTO = 0, DTYPE_FP16, DTYPE_FP32, DTYPE_FP64 } fit_dtype;
 
+/* Spacecraft-potential physics (docs/physics-modes.md): the original's
+ * formulas bit for bit, or the self-consistent Poisson/Liouville estimator. */
+typedef enum { PHYSICS_CONSISTENT = 0, PHYSICS_REFERENCE = 1 } physics_mode;
+#define PHYSICS_DEFAULT_NAME "consistent"
+
 #endif

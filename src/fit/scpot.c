@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <omp.h>
+
+#include "core/cancel.h"
 #include "core/rng.h"
+#include "fit/scpot_body.h"
 #include "physics/charging.h"
 #include "physics/kappa_model.h"
 
@@ -50,6 +54,7 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
         o->density = fit[i].density;
         o->kappa = fit[i].kappa;
         o->status = SCPOT_OK;
+        o->u_sigma = NAN;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -115,4 +120,83 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
     free(fit);
     free(refit_of);
     return st;
+}
+
+/* Counts and exposure of the ambient channels of one sweep (physics of
+ * fit/scpot_body.h). Returns 0 when the energies are unusable. */
+static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, scb_sweep *out)
+{
+    memset(out, 0, sizeof *out);
+    int rows = in->n_rows > LP_N_ENERGIES ? LP_N_ENERGIES : (in->n_rows < 0 ? 0 : in->n_rows);
+    out->n_rows = rows;
+    out->sunlit = in->sunlit;
+    for (int r = 0; r < rows; r++) {
+        double e = in->energy[r];
+        if (!(e > 0.0) || !isfinite(e))
+            return 0;
+        out->energy[r] = e;
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            double f = in->flux[r][c];
+            if (!in->ambient[r][c] || !isfinite(f))
+                continue;
+            double scale = LP_GEOM_FACTOR * e * inst->integration_s[c];
+            out->counts[r] += rint(fmax(f, 0.0) * scale);
+            out->exposure[r] += scale / (4.0 * LP_PI);
+        }
+    }
+    kappa_response_matrix(rows, out->energy, out->response);
+    return rows > 0;
+}
+
+static void consistent_one(const er_instrument *inst, const scb_config *cfg, const scpot_sweep *in,
+                           scpot_result *o)
+{
+    o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+    if (in->sunlit < 0) {
+        o->status = SCPOT_NO_GEOMETRY;
+        return;
+    }
+    scb_sweep sw;
+    if (!consistent_prepare(inst, in, &sw)) {
+        o->status = SCPOT_NO_DATA;
+        return;
+    }
+    scb_result r;
+    scb_estimate(&sw, cfg, &r);
+    switch (r.status) {
+    case SCB_OK: o->status = SCPOT_OK; break;
+    case SCB_NO_DATA: o->status = SCPOT_NO_DATA; break;
+    case SCB_REJECTED: o->status = SCPOT_BAD_KAPPA_FIT; break;
+    default: o->status = SCPOT_NO_ROOT; break;
+    }
+    if (r.status != SCB_OK)
+        return; /* a rejected fit's parameters stay NaN */
+    o->u_sc = r.u_sc;
+    o->u_sigma = r.u_sigma;
+    o->te_ev = r.te_ev;
+    o->density = r.density;
+    o->kappa = r.kappa;
+}
+
+lp_status scpot_estimate_consistent(const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, int threads,
+                                    scpot_result *out, lp_error *err)
+{
+    scb_config cfg;
+    scb_config_default(&cfg);
+    cfg.reject_phi = reject_phi;
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+    int cancelled = 0;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) reduction(| : cancelled)
+    for (size_t i = 0; i < n; i++) {
+        if (cancel_requested()) {
+            cancelled = 1;
+            continue;
+        }
+        consistent_one(inst, &cfg, &sweeps[i], &out[i]);
+    }
+    if (cancelled)
+        return lp_error_set(err, LP_ERR_CANCELLED, "interrupted");
+    return LP_OK;
 }

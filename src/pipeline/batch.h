@@ -17,6 +17,9 @@ typedef struct {
     int year, month, day;    /* 0 = no filter */
     int fast;                /* GPU when usable */
     fit_method method;
+    physics_mode physics; /* default PHYSICS_CONSISTENT */
+    int usc_reject_phi_set;
+    double usc_reject_phi; /* consistent: kappa fit rejected above this deviance/dof */
     norm_mode normalization;
     incident_stat incident;
     int beam_amp_fixed_set;

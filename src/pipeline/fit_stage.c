@@ -29,6 +29,8 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
     double t1 = progress_now();
     ctx->stage_s[STAGE_PREPARE] += t1 - t0;
     lp_status st = fit_backend_losscone(ctx->backend, &ctx->lc, d->lcs, n, d->lcr, err);
+    for (size_t k = 0; k < n; k++)
+        d->lcr[k].u_sigma = NAN;
     ctx->stage_s[STAGE_FIT] += progress_now() - t1;
     return st;
 }

@@ -71,6 +71,8 @@ static lp_status add_rows(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_f64(w, "rows_electron_density", R->rows[ROW_DENSITY].data, nr, err));
     ADD(npz_add_f64(w, "rows_kappa_value", R->rows[ROW_KAPPA].data, nr, err));
     ADD(npz_add_i8(w, "rows_environment_class", R->rows[ROW_ENV].data, nr, err));
+    ADD(npz_add_f64(w, "rows_spacecraft_potential_sigma", R->rows[ROW_USC_SIGMA].data, nr, err));
+    ADD(npz_add_f64(w, "rows_projected_potential_sigma", R->rows[ROW_USURF_SIGMA].data, nr, err));
     if (ctx->lc.emit_u_width_qc) {
         ADD(npz_add_f64(w, "rows_u_width_lhs_dchi2red_0p001", R->rows[ROW_UWIDTH].data, nr, err));
         ADD(npz_add_bool(w, "rows_u_is_identifiable_lhs_dchi2red_0p001", R->rows[ROW_UIDENT].data,
@@ -105,6 +107,9 @@ static lp_status add_spectra(npz_writer *w, const batch_context *ctx, lp_error *
     ADD(npz_add_f64(w, "spec_electron_temperature", col[SPEC_TE], ns, err));
     ADD(npz_add_f64(w, "spec_electron_density", col[SPEC_DENSITY], ns, err));
     ADD(npz_add_i8(w, "spec_environment_class", col[SPEC_ENV], ns, err));
+    ADD(npz_add_f64(w, "spec_spacecraft_potential", col[SPEC_USC], ns, err));
+    ADD(npz_add_f64(w, "spec_spacecraft_potential_sigma", col[SPEC_USC_SIGMA], ns, err));
+    ADD(npz_add_f64(w, "spec_u_surface_sigma", col[SPEC_USURF_SIGMA], ns, err));
     if (ctx->lc.emit_u_width_qc) {
         ADD(npz_add_f64(w, "spec_u_width_lhs_dchi2red_0p001", col[SPEC_UWIDTH], ns, err));
         ADD(npz_add_bool(w, "spec_u_is_identifiable_lhs_dchi2red_0p001", col[SPEC_UIDENT], ns,
@@ -137,6 +142,8 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
     lp_status st = LP_OK;
     ADD(npz_add_scalar_str(w, "meta_version", LPMAP_VERSION, err));
     ADD(npz_add_scalar_str(w, "meta_command_line", o->command_line ? o->command_line : "", err));
+    ADD(npz_add_scalar_str(w, "meta_physics",
+                           o->physics == PHYSICS_REFERENCE ? "reference" : PHYSICS_DEFAULT_NAME, err));
     ADD(npz_add_scalar_str(w, "meta_fit_method",
                            o->method == FIT_METHOD_LILLIS ? "lillis" : "halekas", err));
     ADD(npz_add_scalar_str(w, "meta_normalization",
@@ -166,6 +173,8 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
                            o->beam_amp_fixed_set ? o->beam_amp_fixed : NAN, err));
     ADD(npz_add_scalar_f64(w, "meta_u_spacecraft_fixed",
                            o->u_spacecraft_set ? o->u_spacecraft : NAN, err));
+    ADD(npz_add_scalar_f64(w, "meta_usc_reject_phi",
+                           o->physics == PHYSICS_REFERENCE ? NAN : o->usc_reject_phi, err));
     {
         size_t n = ctx->files.n;
         char **names = malloc((n ? n : 1) * sizeof *names);

@@ -28,7 +28,9 @@ static const size_t row_elem[ROW_NCOLS] = {[ROW_SPEC_NO] = 8,
                                            [ROW_KAPPA] = 8,
                                            [ROW_ENV] = 1,
                                            [ROW_UWIDTH] = 8,
-                                           [ROW_UIDENT] = 1};
+                                           [ROW_UIDENT] = 1,
+                                           [ROW_USC_SIGMA] = 8,
+                                           [ROW_USURF_SIGMA] = 8};
 
 static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_TIME_START] = ER_TEXT_WIDTH,
@@ -42,7 +44,10 @@ static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_DENSITY] = 8,
                                              [SPEC_ENV] = 1,
                                              [SPEC_UWIDTH] = 8,
-                                             [SPEC_UIDENT] = 1};
+                                             [SPEC_UIDENT] = 1,
+                                             [SPEC_USC] = 8,
+                                             [SPEC_USC_SIGMA] = 8,
+                                             [SPEC_USURF_SIGMA] = 8};
 
 void results_init(batch_results *r)
 {
@@ -121,6 +126,7 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         else
             c->sweeps_usc_no_root++;
         int has_fit = isfinite(f->u_surface);
+        double usurf_sigma = has_fit ? f->u_sigma : NAN;
         if (has_fit)
             c->sweeps_fitted++;
         else if (f->status == LC_INVALID)
@@ -158,6 +164,8 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
             PUSH(R->rows[ROW_ENV], env);
             PUSH(R->rows[ROW_UWIDTH], f->u_width);
             PUSH(R->rows[ROW_UIDENT], (uint8_t)f->u_identifiable);
+            PUSH(R->rows[ROW_USC_SIGMA], u->u_sigma);
+            PUSH(R->rows[ROW_USURF_SIGMA], usurf_sigma);
         }
         PUSH(R->spec[SPEC_SPEC_NO], t->spec_no[s0]);
         if (column_push(&R->spec[SPEC_TIME_START], t->time_text[s0]) ||
@@ -173,6 +181,9 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         PUSH(R->spec[SPEC_ENV], env_first);
         PUSH(R->spec[SPEC_UWIDTH], f->u_width);
         PUSH(R->spec[SPEC_UIDENT], (uint8_t)f->u_identifiable);
+        PUSH(R->spec[SPEC_USC], u->u_sc);
+        PUSH(R->spec[SPEC_USC_SIGMA], u->u_sigma);
+        PUSH(R->spec[SPEC_USURF_SIGMA], usurf_sigma);
     }
     ctx->stage_s[STAGE_RESULTS] += progress_now() - t0;
     return LP_OK;

@@ -37,6 +37,8 @@ typedef enum {
     ROW_ENV,
     ROW_UWIDTH,
     ROW_UIDENT,
+    ROW_USC_SIGMA,   /* issue #15: 1-sigma of U_sc (V) */
+    ROW_USURF_SIGMA, /* issue #15: 1-sigma of U_surface (V) */
     ROW_NCOLS
 } row_column;
 
@@ -55,6 +57,9 @@ typedef enum {
     SPEC_ENV,
     SPEC_UWIDTH,
     SPEC_UIDENT,
+    SPEC_USC,
+    SPEC_USC_SIGMA,
+    SPEC_USURF_SIGMA,
     SPEC_NCOLS
 } spec_column;
 

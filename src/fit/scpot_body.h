@@ -1,0 +1,623 @@
+/* The "consistent" spacecraft-potential estimator of one sweep, header-only
+ * (LP_HD) so that one body serves the CPU per sweep and a device per block.
+ *
+ * Why it exists: the reference estimator (fit/scpot.c) fits log-flux with
+ * EPS weights, fixes n at a ≥ 10 eV flux integral and shifts energies
+ * without the Liouville factor, so n, T_e and U_sc are biased (issue #15).
+ * Here, per sweep:
+ *  - data: the counts K_r of each energy row over the channels outside any
+ *    loss cone (pitch < 90° with the footpoint's field direction; all
+ *    channels when the field line has no footpoint), and their exposure
+ *    G·E_r·Σt_c/(4π);
+ *  - model: λ_r = exposure_r · (W·J_meas)(E_r), W the instrument response,
+ *    J_meas(E) = E/(E-U)·J_κ(n, κ, θ; E-U) (f conserved along the path:
+ *    Liouville), 0 for E ≤ U;
+ *  - likelihood: Poisson deviance on the counts (zero counts count), with
+ *    n profiled in closed form (n̂ = ΣK / Σλ₁);
+ *  - at fixed U, (κ, log10 θ) by a grid then Levenberg-Marquardt (Fisher scoring) (deterministic);
+ *  - U_sc solves U = g(n̂(U), κ̂(U), θ̂(U)) (secant with bracketing), g the
+ *    charging model: sunlit, the photoemission J-U curve inverted at the
+ *    electron current (closed form of ¼e∫J dE over 10 eV..20 keV);
+ *    shadowed, the current balance's first stable root below 0 V (the one a
+ *    spacecraft charging from 0 V reaches), among all sign changes;
+ *  - σ(U_sc): sandwich covariance of the fixed point's estimating equation
+ *    (Poisson Fisher information), through ∇g, inflated by the
+ *    overdispersion φ = deviance/dof when φ > 1 (quasi-Poisson: the model
+ *    does not fit the spectrum to counting precision).
+ */
+#ifndef LPMAP_FIT_SCPOT_BODY_H
+#define LPMAP_FIT_SCPOT_BODY_H
+
+#include <math.h>
+#include <string.h>
+
+#include "core/constants.h"
+#include "core/hostdev.h"
+#include "physics/kappa_model.h"
+
+#define SCB_GRID_KAPPA 6
+#define SCB_GRID_THETA 17
+#define SCB_FP_MAX_ITER 30
+#define SCB_FP_TOL_V 0.005
+#define SCB_MIN_ROWS 4         /* rows with exposure */
+#define SCB_MIN_COUNTS 30.0    /* total counts of the used channels */
+#define SCB_BALANCE_POINTS 96  /* trapezoid points of the shadowed balance */
+#define SCB_SCAN_POINTS 48     /* scan of the balance from -0.05 V to U_MIN */
+
+typedef struct {
+    double kappa_min, kappa_max, log10_theta_min, log10_theta_max;
+    double reject_phi;
+} scb_config;
+
+typedef struct {
+    int n_rows;
+    int sunlit;
+    double energy[LP_N_ENERGIES];
+    double counts[LP_N_ENERGIES];
+    double exposure[LP_N_ENERGIES]; /* G E Σ t_c / 4π, cm² sr eV s / sr */
+    double response[LP_N_ENERGIES * LP_N_ENERGIES];
+} scb_sweep;
+
+typedef enum {
+    SCB_OK = 0,
+    SCB_NO_DATA,  /* too few rows or counts */
+    SCB_REJECTED, /* the best kappa fit is far from the counts */
+    SCB_NO_ROOT   /* no self-consistent U / no balance root */
+} scb_status;
+
+typedef struct {
+    double u_sc, u_sigma, density, kappa, theta, te_ev, deviance, phi;
+    int iterations;
+    scb_status status;
+} scb_result;
+
+LP_HD void scb_config_default(scb_config *c)
+{
+    c->kappa_min = KAPPA_MIN;
+    c->kappa_max = KAPPA_MAX;
+    c->log10_theta_min = KAPPA_LOG10_THETA_MIN;
+    c->log10_theta_max = KAPPA_LOG10_THETA_MAX;
+    c->reject_phi = 1000.0; /* deviance/dof above: the kappa fit is rejected */
+}
+
+/* Shape a_r of the expected counts for n = 1 m^-3 at potential u. */
+LP_HD void scb_shape(const scb_sweep *sw, double kappa, double theta, double u, double *a)
+{
+    double jm[LP_N_ENERGIES];
+    double ln_norm = kappa_log_norm(kappa, theta);
+    double kt2 = kappa * theta * theta;
+    int n = sw->n_rows;
+    for (int j = 0; j < n; j++) {
+        double e = sw->energy[j], ea = e - u;
+        if (!(ea > 0.0)) {
+            jm[j] = 0.0;
+            continue;
+        }
+        double v2 = 2.0 * ea / LP_ELECTRON_MASS_EV_S2_M2;
+        double amb = 4.0 * LP_PI * 1e-4 * exp(ln_norm + (-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
+                     LP_ELECTRON_MASS_EV_S2_M2;
+        jm[j] = amb * e / ea; /* Liouville */
+    }
+    for (int i = 0; i < n; i++) {
+        double m = 0.0;
+        for (int j = 0; j < n; j++)
+            m += sw->response[i * n + j] * jm[j];
+        a[i] = m * sw->exposure[i];
+    }
+}
+
+/* Poisson deviance with n profiled: n̂ = ΣK/Σa, D = 2 Σ K ln(K/(n̂ a)).
+ * Returns D (1e30 when the model has no counts where data do). */
+LP_HD double scb_profile(const scb_sweep *sw, double kappa, double theta, double u,
+                         double *n_out)
+{
+    double a[LP_N_ENERGIES], sa = 0.0, sk = 0.0;
+    scb_shape(sw, kappa, theta, u, a);
+    for (int i = 0; i < sw->n_rows; i++) {
+        sa += a[i];
+        sk += sw->counts[i];
+    }
+    if (!(sa > 0.0) || !isfinite(sa))
+        return 1e30;
+    double n = sk / sa, d = 0.0;
+    for (int i = 0; i < sw->n_rows; i++) {
+        double k = sw->counts[i], l = n * a[i];
+        if (k > 0.0) {
+            if (!(l > 0.0))
+                return 1e30;
+            d += k * log(k / l);
+        }
+    }
+    if (n_out)
+        *n_out = n;
+    return 2.0 * d;
+}
+
+LP_HD double scb_clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* Deviance of x = (kappa, log10 theta) inside the box (clamped). */
+LP_HD double scb_eval(const scb_sweep *sw, const scb_config *c, double u, double *x)
+{
+    x[0] = scb_clamp(x[0], c->kappa_min, c->kappa_max);
+    x[1] = scb_clamp(x[1], c->log10_theta_min, c->log10_theta_max);
+    return scb_profile(sw, x[0], pow(10.0, x[1]), u, NULL);
+}
+
+LP_HD int scb_solve(int k, double a[3][3], double b[3][3], int nb);
+
+/* Poisson deviance of explicit (ln n, κ, ln θ) at u, and λ. */
+LP_HD double scb_deviance(const scb_sweep *sw, const double *p, double u, double *l)
+{
+    scb_shape(sw, p[1], exp(p[2]), u, l);
+    double n = exp(p[0]), d = 0.0;
+    for (int i = 0; i < sw->n_rows; i++) {
+        double k = sw->counts[i];
+        l[i] *= n;
+        if (k > 0.0) {
+            if (!(l[i] > 0.0))
+                return 1e30;
+            d += k * log(k / l[i]) - (k - l[i]);
+        } else {
+            d += l[i];
+        }
+    }
+    return 2.0 * d;
+}
+
+/* Levenberg-Marquardt with Fisher scoring on the Poisson deviance over
+ * p = (ln n, κ, ln θ) at potential u, from x = (κ, log10 θ) (in/out);
+ * κ stays in its box (held on a bound when the step pushes out), θ too.
+ * Fisher scoring follows the narrow curved valleys of high-count spectra
+ * that a simplex or a grid misses. Returns the deviance. */
+LP_HD double scb_levmar(const scb_sweep *sw, const scb_config *c, double u, double *x)
+{
+    double n0;
+    if (scb_profile(sw, x[0], pow(10.0, x[1]), u, &n0) >= 1e30)
+        return 1e30;
+    const double ln10 = log(10.0);
+    double p[3] = {log(n0), x[0], x[1] * ln10};
+    double l[LP_N_ENERGIES], f = scb_deviance(sw, p, u, l), mu = 1e-3;
+    for (int it = 0; it < 60; it++) {
+        double jac[3][LP_N_ENERGIES], lk[LP_N_ENERGIES], lt[LP_N_ENERGIES];
+        double hk = 1e-6 * p[1], ht = 1e-6;
+        double pk[3] = {p[0], p[1] + hk, p[2]}, pt[3] = {p[0], p[1], p[2] + ht};
+        scb_deviance(sw, pk, u, lk);
+        scb_deviance(sw, pt, u, lt);
+        double g[3] = {0, 0, 0}, h[3][3] = {{0}};
+        for (int i = 0; i < sw->n_rows; i++) {
+            jac[0][i] = l[i];
+            jac[1][i] = (lk[i] - l[i]) / hk;
+            jac[2][i] = (lt[i] - l[i]) / ht;
+            if (!(l[i] > 0.0))
+                continue;
+            double r = 1.0 - sw->counts[i] / l[i];
+            for (int a = 0; a < 3; a++) {
+                g[a] += 2.0 * r * jac[a][i];
+                for (int b = 0; b < 3; b++)
+                    h[a][b] += 2.0 * jac[a][i] * jac[b][i] / l[i];
+            }
+        }
+        /* κ held on a bound when the descent points outward */
+        int hold = (p[1] <= c->kappa_min && g[1] > 0.0) || (p[1] >= c->kappa_max && g[1] < 0.0);
+        int improved = 0;
+        for (int tries = 0; tries < 12 && !improved; tries++) {
+            double a[3][3], b[3][3] = {{0}};
+            for (int r = 0; r < 3; r++) {
+                for (int q = 0; q < 3; q++)
+                    a[r][q] = h[r][q];
+                a[r][r] += mu * (h[r][r] > 0.0 ? h[r][r] : 1.0);
+                b[r][0] = -g[r];
+            }
+            if (hold) {
+                for (int q = 0; q < 3; q++)
+                    a[1][q] = a[q][1] = 0.0;
+                a[1][1] = 1.0;
+                b[1][0] = 0.0;
+            }
+            if (!scb_solve(3, a, b, 1)) {
+                mu *= 10.0;
+                continue;
+            }
+            double q[3] = {p[0] + b[0][0], scb_clamp(p[1] + b[1][0], c->kappa_min, c->kappa_max),
+                           scb_clamp(p[2] + b[2][0], c->log10_theta_min * ln10,
+                                     c->log10_theta_max * ln10)};
+            double lq[LP_N_ENERGIES], fq = scb_deviance(sw, q, u, lq);
+            if (fq < f) {
+                double df = f - fq;
+                for (int r = 0; r < 3; r++)
+                    p[r] = q[r];
+                for (int i = 0; i < sw->n_rows; i++)
+                    l[i] = lq[i];
+                f = fq;
+                mu = mu * 0.3 > 1e-9 ? mu * 0.3 : 1e-9;
+                improved = 1 + (df < 1e-7 * (1.0 + f));
+            } else {
+                mu *= 4.0;
+            }
+        }
+        if (improved != 1)
+            break; /* no progress, or converged */
+    }
+    x[0] = p[1];
+    x[1] = p[2] / ln10;
+    return f;
+}
+
+/* Best (kappa, log10 theta) at potential u: a grid when cold (warm = 0),
+ * then Levenberg-Marquardt; x in/out. Returns the deviance. */
+LP_HD double scb_fit_at(const scb_sweep *sw, const scb_config *c, double u, int warm, double *x)
+{
+    double dk = (c->kappa_max - c->kappa_min) / (SCB_GRID_KAPPA - 1);
+    double dt = (c->log10_theta_max - c->log10_theta_min) / (SCB_GRID_THETA - 1);
+    if (!warm) {
+        double best = 1e300;
+        for (int i = 0; i < SCB_GRID_KAPPA; i++)
+            for (int j = 0; j < SCB_GRID_THETA; j++) {
+                double y[2] = {c->kappa_min + dk * i, c->log10_theta_min + dt * j};
+                double f = scb_eval(sw, c, u, y);
+                if (f < best) {
+                    best = f;
+                    x[0] = y[0];
+                    x[1] = y[1];
+                }
+            }
+    }
+    return scb_levmar(sw, c, u, x);
+}
+
+/* Electron current e·1e4·¼∫J dE over [E0, E1] (A/m²) of a kappa spectrum in
+ * closed form: J ∝ E (1+E/a)^{-κ-1}, a = κθ²m/2; with x = 1+E/a,
+ * ∫ = a² [x^{1-κ}/(κ-1) - x^{-κ}/κ] evaluated from x1 to x0. */
+LP_HD double scb_electron_current(double n, double kappa, double theta, double e0, double e1)
+{
+    double a = 0.5 * kappa * theta * theta * LP_ELECTRON_MASS_EV_S2_M2; /* eV */
+    /* J(E) = C E (1+E/a)^{-κ-1}, C = 4π 1e-4 n N(κ,θ) 2/m² */
+    double c = 4.0 * LP_PI * 1e-4 * n * exp(kappa_log_norm(kappa, theta)) * 2.0 /
+               (LP_ELECTRON_MASS_EV_S2_M2 * LP_ELECTRON_MASS_EV_S2_M2);
+    double x0 = 1.0 + e0 / a, x1 = 1.0 + e1 / a;
+    double p0 = pow(x0, -kappa), p1 = pow(x1, -kappa);
+    double prim = (x0 * p0 / (kappa - 1.0) - p0 / kappa) - (x1 * p1 / (kappa - 1.0) - p1 / kappa);
+    return LP_ELEMENTARY_CHARGE_C * 1e4 * 0.25 * c * a * a * prim;
+}
+
+/* U in [0, 150] V with J_ph(U) = j (J_ph decreasing): bisection + Newton. */
+LP_HD double scb_invert_photo(double j)
+{
+    if (!(j > 0.0) || !isfinite(j))
+        return NAN;
+    double lo = 0.0, hi = SC_SUNLIT_U_MAX;
+    double flo = SC_PHOTO_J1 + SC_PHOTO_J2 - j;
+    double fhi = SC_PHOTO_J1 * exp(-hi / SC_PHOTO_U1) + SC_PHOTO_J2 * exp(-hi / SC_PHOTO_U2) - j;
+    if (flo < 0.0 || fhi > 0.0)
+        return NAN;
+    double u = 0.5 * (lo + hi);
+    for (int it = 0; it < 100; it++) {
+        double e1 = SC_PHOTO_J1 * exp(-u / SC_PHOTO_U1), e2 = SC_PHOTO_J2 * exp(-u / SC_PHOTO_U2);
+        double f = e1 + e2 - j, df = -e1 / SC_PHOTO_U1 - e2 / SC_PHOTO_U2;
+        if (f > 0.0)
+            lo = u;
+        else
+            hi = u;
+        double un = u - f / df;
+        if (!(un > lo && un < hi))
+            un = 0.5 * (lo + hi);
+        if (fabs(un - u) < 1e-10)
+            return un;
+        u = un;
+    }
+    return u;
+}
+
+/* Shadowed current balance F(U) = J_i + J_see - J_e (A/m²) at U < 0 of
+ * the charging model of physics/charging.h (same integrands: ambient
+ * temperature reduced by U/(κ-1.5), electrons above |U|), with a
+ * SCB_BALANCE_POINTS log-spaced trapezoid from max(|U|, 1 eV) to 20 keV. */
+LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
+{
+    const double q = LP_ELEMENTARY_CHARGE_C;
+    double tp = te_ev + u / (kappa - 1.5);
+    if (tp <= 0.0)
+        return 1e12;
+    double theta = kappa_theta_from_temperature(kappa, tp);
+    double au = fabs(u);
+    double e0 = au > SC_BALANCE_E_MIN_EV ? au : SC_BALANCE_E_MIN_EV, e1 = SC_BALANCE_E_MAX_EV;
+    double je = 0.0, jsee = 0.0;
+    if (e0 < e1) {
+        double norm = n * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
+        double step = log(e1 / e0) / (SCB_BALANCE_POINTS - 1);
+        double pe = 0.0, pphi = 0.0, psee = 0.0;
+        for (int i = 0; i < SCB_BALANCE_POINTS; i++) {
+            double e = e0 * exp(step * i);
+            double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
+            double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
+                          LP_ELECTRON_MASS_EV_S2_M2;
+            double phi = 0.25 * flux * 1e4;
+            double x = (e - au) / SEE_E_MAX_EV;
+            double see = (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
+            if (i > 0) {
+                je += 0.5 * (e - pe) * (phi + pphi);
+                jsee += 0.5 * (e - pe) * (see + psee);
+            }
+            pe = e;
+            pphi = phi;
+            psee = see;
+        }
+    }
+    double ti = tp + LP_EPS;
+    double ji = q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
+    return ji + q * jsee - q * je;
+}
+
+/* Shadowed U_sc: the first stable root of F below 0 V (F < 0 above it,
+ * F > 0 below: a spacecraft charging from 0 V stops there), from a
+ * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
+ * reference bracket), refined by bisection-secant (Illinois). */
+LP_HD double scb_shadow_root(double n, double kappa, double te_ev)
+{
+    if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
+        return NAN;
+    double hi = 0.0, fhi = scb_balance(n, kappa, te_ev, 0.0);
+    if (fhi > 0.0)
+        return NAN; /* no net electron current at 0 V: not negative */
+    double lo = NAN, flo = NAN;
+    double umin = SC_SHADOW_U_MIN;
+    for (int grow = 0; grow <= SC_BRACKET_TRIES && isnan(lo); grow++) {
+        double a = grow ? umin / SC_BRACKET_GROW : -0.05;
+        for (int k = 1; k <= SCB_SCAN_POINTS; k++) {
+            double u = a * pow(umin / a, (double)k / SCB_SCAN_POINTS);
+            if (u >= hi)
+                continue;
+            double f = scb_balance(n, kappa, te_ev, u);
+            if (f > 0.0) {
+                lo = u;
+                flo = f;
+                break;
+            }
+            hi = u;
+            fhi = f;
+        }
+        umin *= SC_BRACKET_GROW;
+    }
+    if (isnan(lo))
+        return NAN;
+    int side = 0;
+    for (int it = 0; it < 100; it++) {
+        double u = (lo * fhi - hi * flo) / (fhi - flo);
+        if (!(u > lo && u < hi))
+            u = 0.5 * (lo + hi);
+        double f = scb_balance(n, kappa, te_ev, u);
+        if (f > 0.0) {
+            lo = u;
+            flo = f;
+            if (side == -1)
+                fhi *= 0.5;
+            side = -1;
+        } else {
+            hi = u;
+            fhi = f;
+            if (side == 1)
+                flo *= 0.5;
+            side = 1;
+        }
+        if (hi - lo < SC_BRENT_XTOL)
+            break;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* g: U_sc of the charging model for the ambient (n, κ, θ). */
+LP_HD double scb_charging(int sunlit, double n, double kappa, double theta)
+{
+    if (sunlit)
+        return scb_invert_photo(
+            scb_electron_current(n, kappa, theta, SC_JE_E_MIN_EV, SC_JE_E_MAX_EV));
+    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta));
+}
+
+/* h(U) = g(fit(U)) - U, with the fit's parameters in x (warm) and *n. */
+LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, int warm, double *x,
+                          double *n, double *dev)
+{
+    *dev = scb_fit_at(sw, c, u, warm, x);
+    scb_profile(sw, x[0], pow(10.0, x[1]), u, n);
+    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1])) - u;
+}
+
+/* Solve 3x3 (or smaller, dim k) A X = B in place (Gauss, partial pivot);
+ * returns 0 when singular. */
+LP_HD int scb_solve(int k, double a[3][3], double b[3][3], int nb)
+{
+    for (int col = 0; col < k; col++) {
+        int piv = col;
+        for (int r = col + 1; r < k; r++)
+            if (fabs(a[r][col]) > fabs(a[piv][col]))
+                piv = r;
+        if (!(fabs(a[piv][col]) > 0.0))
+            return 0;
+        for (int j = 0; j < k; j++) {
+            double t = a[col][j];
+            a[col][j] = a[piv][j];
+            a[piv][j] = t;
+        }
+        for (int j = 0; j < nb; j++) {
+            double t = b[col][j];
+            b[col][j] = b[piv][j];
+            b[piv][j] = t;
+        }
+        for (int r = 0; r < k; r++) {
+            if (r == col)
+                continue;
+            double m = a[r][col] / a[col][col];
+            for (int j = 0; j < k; j++)
+                a[r][j] -= m * a[col][j];
+            for (int j = 0; j < nb; j++)
+                b[r][j] -= m * b[col][j];
+        }
+    }
+    for (int r = 0; r < k; r++)
+        for (int j = 0; j < nb; j++)
+            b[r][j] /= a[r][r];
+    return 1;
+}
+
+/* Expected counts λ_r for p = (ln n, κ, ln θ) at u. */
+LP_HD void scb_lambda(const scb_sweep *sw, const double *p, double u, double *l)
+{
+    scb_shape(sw, p[1], exp(p[2]), u, l);
+    double n = exp(p[0]);
+    for (int i = 0; i < sw->n_rows; i++)
+        l[i] *= n;
+}
+
+LP_HD double scb_g_of(int sunlit, const double *p)
+{
+    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]));
+}
+
+/* σ(U_sc) at the fixed point p̂ = (ln n, κ, ln θ), u = g(p̂): the fixed
+ * point solves S(p) = ∂ℓ/∂p (p, g(p)) = 0, so Cov p̂ = A⁻¹ B A⁻ᵀ with
+ * B = Jₚᵀ Λ⁻¹ Jₚ (Fisher information at fixed U) and A = Jₚᵀ Λ⁻¹ (Jₚ + J_U ∇gᵀ);
+ * σ² = ∇gᵀ Cov ∇g. κ on a bound is held fixed. NaN when singular. */
+LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p, double u)
+{
+    int idx[3], k = 0;
+    idx[k++] = 0;
+    if (p[1] > c->kappa_min + 1e-3 && p[1] < c->kappa_max - 1e-3)
+        idx[k++] = 1;
+    idx[k++] = 2;
+    double l0[LP_N_ENERGIES], jp[3][LP_N_ENERGIES], ju[LP_N_ENERGIES], dg[3];
+    scb_lambda(sw, p, u, l0);
+    const double hp[3] = {1e-4, 1e-4 * p[1], 1e-4};
+    for (int a = 0; a < k; a++) {
+        int q = idx[a];
+        double pp[3] = {p[0], p[1], p[2]}, pm[3] = {p[0], p[1], p[2]};
+        pp[q] += hp[q];
+        pm[q] -= hp[q];
+        double lp[LP_N_ENERGIES], lm[LP_N_ENERGIES];
+        scb_lambda(sw, pp, u, lp);
+        scb_lambda(sw, pm, u, lm);
+        for (int i = 0; i < sw->n_rows; i++)
+            jp[a][i] = (lp[i] - lm[i]) / (2.0 * hp[q]);
+        dg[a] = (scb_g_of(sw->sunlit, pp) - scb_g_of(sw->sunlit, pm)) / (2.0 * hp[q]);
+        if (!isfinite(dg[a]))
+            return NAN;
+    }
+    {
+        double lp[LP_N_ENERGIES], lm[LP_N_ENERGIES], hu = 0.01;
+        scb_lambda(sw, p, u + hu, lp);
+        scb_lambda(sw, p, u - hu, lm);
+        for (int i = 0; i < sw->n_rows; i++)
+            ju[i] = (lp[i] - lm[i]) / (2.0 * hu);
+    }
+    double A[3][3] = {{0}}, B[3][3] = {{0}};
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++)
+            for (int i = 0; i < sw->n_rows; i++) {
+                if (!(l0[i] > 1e-12))
+                    continue;
+                B[a][b] += jp[a][i] * jp[b][i] / l0[i];
+                A[a][b] += jp[a][i] * (jp[b][i] + ju[i] * dg[b]) / l0[i];
+            }
+    /* X = A⁻¹ B, then Cov = X A⁻ᵀ: σ² = (A⁻ᵀ∇g)ᵀ B (A⁻ᵀ∇g) */
+    double At[3][3], y[3][3] = {{0}};
+    for (int a = 0; a < k; a++) {
+        for (int b = 0; b < k; b++)
+            At[a][b] = A[b][a];
+        y[a][0] = dg[a];
+    }
+    if (!scb_solve(k, At, y, 1))
+        return NAN;
+    double s2 = 0.0;
+    for (int a = 0; a < k; a++)
+        for (int b = 0; b < k; b++)
+            s2 += y[a][0] * B[a][b] * y[b][0];
+    return s2 >= 0.0 && isfinite(s2) ? sqrt(s2) : NAN;
+}
+
+/* The whole estimate of one sweep. */
+LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->u_sc = out->u_sigma = out->density = out->kappa = out->theta = out->te_ev = NAN;
+    out->deviance = out->phi = NAN;
+    int used = 0;
+    double total = 0.0;
+    for (int i = 0; i < sw->n_rows; i++)
+        if (sw->exposure[i] > 0.0) {
+            used++;
+            total += sw->counts[i];
+        }
+    if (used < SCB_MIN_ROWS || total < SCB_MIN_COUNTS) {
+        out->status = SCB_NO_DATA;
+        return;
+    }
+    double x[2], n = NAN, dev = NAN;
+    /* secant on h(U) = g(fit(U)) - U with a bracket once h changes sign */
+    double u0 = sw->sunlit ? 5.0 : -10.0;
+    double h0 = scb_residual(sw, c, u0, 0, x, &n, &dev);
+    if (!isfinite(h0)) {
+        out->status = dev < 1e29 ? SCB_NO_ROOT : SCB_REJECTED;
+        out->deviance = dev;
+        return;
+    }
+    double u1 = u0 + h0, h1 = 0.0;
+    double blo = NAN, bhi = NAN; /* h(blo) > 0, h(bhi) < 0 */
+    if (h0 > 0.0)
+        blo = u0;
+    else
+        bhi = u0;
+    int it, ok = 0;
+    for (it = 1; it < SCB_FP_MAX_ITER; it++) {
+        h1 = scb_residual(sw, c, u1, 1, x, &n, &dev);
+        if (!isfinite(h1))
+            break;
+        if (fabs(h1) < SCB_FP_TOL_V) {
+            ok = 1;
+            break;
+        }
+        if (h1 > 0.0 && (isnan(blo) || u1 > blo))
+            blo = u1;
+        if (h1 < 0.0 && (isnan(bhi) || u1 < bhi))
+            bhi = u1;
+        double un = h1 != h0 ? u1 - h1 * (u1 - u0) / (h1 - h0) : u1 + h1;
+        if (!isnan(blo) && !isnan(bhi) && !(un > fmin(blo, bhi) && un < fmax(blo, bhi)))
+            un = 0.5 * (blo + bhi);
+        if (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < SCB_FP_TOL_V) {
+            u1 = 0.5 * (blo + bhi);
+            h1 = scb_residual(sw, c, u1, 1, x, &n, &dev);
+            ok = isfinite(h1);
+            break;
+        }
+        u0 = u1;
+        h0 = h1;
+        u1 = un;
+    }
+    out->iterations = it;
+    out->deviance = dev;
+    out->density = n;
+    out->kappa = x[0];
+    out->theta = pow(10.0, x[1]);
+    out->te_ev = kappa_temperature_ev(x[0], out->theta);
+    int dof = used - 3;
+    out->phi = dof > 0 ? dev / dof : NAN;
+    if (!ok) {
+        out->status = SCB_NO_ROOT;
+        return;
+    }
+    if (!(dev < 1e29) || (dof > 0 && out->phi > c->reject_phi)) {
+        out->status = SCB_REJECTED;
+        return;
+    }
+    out->u_sc = u1 + h1; /* g at the last fit */
+    double p[3] = {log(n), x[0], log(out->theta)};
+    double s = scb_sigma(sw, c, p, u1);
+    if (isfinite(s) && dof > 0 && out->phi > 1.0)
+        s *= sqrt(out->phi);
+    out->u_sigma = s;
+    out->status = SCB_OK;
+}
+
+#endif
