@@ -408,22 +408,94 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev)
     return 0.5 * (lo + hi);
 }
 
-/* g: U_sc of the charging model for the ambient (n, κ, θ). */
-LP_HD double scb_charging(int sunlit, double n, double kappa, double theta)
+/* F(U) exactly as the charging model defines it (physics/charging.c:
+ * SC_BALANCE_POINTS log-spaced points 1 eV..20 keV, those ≥ |U|,
+ * trapezoid); its grid makes F jump where |U| crosses a point. */
+LP_HD double scb_balance_model(double n, double kappa, double te_ev, double u)
+{
+    const double q = LP_ELEMENTARY_CHARGE_C;
+    double tp = te_ev + u / (kappa - 1.5);
+    if (tp <= 0.0)
+        return 1e12;
+    double theta = kappa_theta_from_temperature(kappa, tp);
+    double norm = n * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
+    double a = log10(SC_BALANCE_E_MIN_EV), b = log10(SC_BALANCE_E_MAX_EV), au = fabs(u);
+    double je = 0.0, jsee = 0.0, pe = 0.0, pphi = 0.0, psee = 0.0;
+    int k = 0;
+    for (int i = 0; i < SC_BALANCE_POINTS; i++) {
+        double e = pow(10.0, a + (b - a) * i / (SC_BALANCE_POINTS - 1));
+        if (e < au)
+            continue;
+        double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
+        double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
+                      LP_ELECTRON_MASS_EV_S2_M2;
+        double phi = 0.25 * flux * 1e4;
+        double x = (e - au) / SEE_E_MAX_EV;
+        double see = (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
+        if (k++ > 0) {
+            je += 0.5 * (e - pe) * (phi + pphi);
+            jsee += 0.5 * (e - pe) * (see + psee);
+        }
+        pe = e;
+        pphi = phi;
+        psee = see;
+    }
+    double ti = tp + LP_EPS;
+    double ji = q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
+    return ji + q * jsee - q * je;
+}
+
+/* The stable root of the model's own F (scb_balance_model) next to u0, the
+ * root of the faster scb_balance: a bracket grown around u0, then
+ * bisection-secant. u0 when no bracket is found nearby. */
+LP_HD double scb_shadow_refine(double n, double kappa, double te_ev, double u0)
+{
+    double d = 0.01 * fabs(u0) > 0.05 ? 0.01 * fabs(u0) : 0.05;
+    double lo = u0 - d, hi = fmin(u0 + d, 0.0);
+    double flo = scb_balance_model(n, kappa, te_ev, lo), fhi = scb_balance_model(n, kappa, te_ev, hi);
+    for (int k = 0; k < 8 && !(flo > 0.0 && fhi <= 0.0); k++) {
+        d *= 2.0;
+        if (!(flo > 0.0)) {
+            lo = u0 - d;
+            flo = scb_balance_model(n, kappa, te_ev, lo);
+        }
+        if (!(fhi <= 0.0)) {
+            hi = fmin(u0 + d, 0.0);
+            fhi = scb_balance_model(n, kappa, te_ev, hi);
+        }
+    }
+    if (!(flo > 0.0 && fhi <= 0.0))
+        return u0;
+    for (int it = 0; it < 60 && hi - lo > 1e-4; it++) {
+        double u = 0.5 * (lo + hi);
+        double f = scb_balance_model(n, kappa, te_ev, u);
+        if (f > 0.0)
+            lo = u;
+        else
+            hi = u;
+    }
+    return 0.5 * (lo + hi);
+}
+
+/* g: U_sc of the charging model for the ambient (n, κ, θ); `exact` refines
+ * a shadowed root on the model's own quadrature (slower). */
+LP_HD double scb_charging(int sunlit, double n, double kappa, double theta, int exact)
 {
     if (sunlit)
         return scb_invert_photo(
             scb_electron_current(n, kappa, theta, SC_JE_E_MIN_EV, SC_JE_E_MAX_EV));
-    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta));
+    double te = kappa_temperature_ev(kappa, theta);
+    double u = scb_shadow_root(n, kappa, te);
+    return exact && isfinite(u) ? scb_shadow_refine(n, kappa, te, u) : u;
 }
 
 /* h(U) = g(fit(U)) - U, with the fit's parameters in x (warm) and *n. */
-LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, int warm, double *x,
-                          double *n, double *dev)
+LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, int warm, int exact,
+                          double *x, double *n, double *dev)
 {
     *dev = scb_fit_at(sw, c, u, warm, x);
     scb_profile(sw, x[0], pow(10.0, x[1]), u, n);
-    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1])) - u;
+    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1]), exact) - u;
 }
 
 /* Solve 3x3 (or smaller, dim k) A X = B in place (Gauss, partial pivot);
@@ -474,7 +546,7 @@ LP_HD void scb_lambda(const scb_sweep *sw, const double *p, double u, double *l)
 
 LP_HD double scb_g_of(int sunlit, const double *p)
 {
-    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]));
+    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]), 0);
 }
 
 /* σ(U_sc) at the fixed point p̂ = (ln n, κ, ln θ), u = g(p̂): the fixed
@@ -557,7 +629,7 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     double x[2], n = NAN, dev = NAN;
     /* secant on h(U) = g(fit(U)) - U with a bracket once h changes sign */
     double u0 = sw->sunlit ? 5.0 : -10.0;
-    double h0 = scb_residual(sw, c, u0, 0, x, &n, &dev);
+    double h0 = scb_residual(sw, c, u0, 0, 0, x, &n, &dev);
     if (!isfinite(h0)) {
         out->status = dev < 1e29 ? SCB_NO_ROOT : SCB_REJECTED;
         out->deviance = dev;
@@ -569,14 +641,34 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         blo = u0;
     else
         bhi = u0;
-    int it, ok = 0;
+    int it, ok = 0, exact = 0;
     for (it = 1; it < SCB_FP_MAX_ITER; it++) {
-        h1 = scb_residual(sw, c, u1, 1, x, &n, &dev);
+        h1 = scb_residual(sw, c, u1, 1, exact, x, &n, &dev);
         if (!isfinite(h1))
             break;
         if (fabs(h1) < SCB_FP_TOL_V) {
-            ok = 1;
-            break;
+            if (exact || sw->sunlit) {
+                ok = 1;
+                break;
+            }
+            /* converged on the fast balance: go on with the model's own */
+            exact = 1;
+            blo = bhi = NAN;
+            u0 = u1;
+            h0 = scb_residual(sw, c, u1, 1, 1, x, &n, &dev);
+            if (!isfinite(h0))
+                break;
+            if (fabs(h0) < SCB_FP_TOL_V) {
+                h1 = h0;
+                ok = 1;
+                break;
+            }
+            if (h0 > 0.0)
+                blo = u0;
+            else
+                bhi = u0;
+            u1 = u0 + h0;
+            continue;
         }
         if (h1 > 0.0 && (isnan(blo) || u1 > blo))
             blo = u1;
@@ -587,7 +679,7 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
             un = 0.5 * (blo + bhi);
         if (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < SCB_FP_TOL_V) {
             u1 = 0.5 * (blo + bhi);
-            h1 = scb_residual(sw, c, u1, 1, x, &n, &dev);
+            h1 = scb_residual(sw, c, u1, 1, exact, x, &n, &dev);
             ok = isfinite(h1);
             break;
         }
