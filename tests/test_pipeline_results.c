@@ -8,6 +8,7 @@
 
 #include "pipeline/batch.h"
 #include "pipeline/stages.h"
+#include "pipeline/sweep_status.h"
 
 static void test_columns_and_order(void **state)
 {
@@ -70,6 +71,30 @@ static void test_output_names(void **state)
     assert_string_equal(batch_stage_name(STAGE_FIT), "losscone_fit");
 }
 
+/* Every code and flag has a distinct snake_case name; out of range is "unknown". */
+static void test_status_names(void **state)
+{
+    (void)state;
+    assert_string_equal(sweep_status_name(SWEEP_OK), "ok");
+    assert_string_equal(sweep_status_name(SWEEP_LC_AT_BOUND), "lc_at_bound");
+    assert_string_equal(sweep_status_name(-1), "unknown");
+    assert_string_equal(sweep_status_name(SWEEP_STATUS_COUNT), "unknown");
+    for (int i = 0; i < SWEEP_STATUS_COUNT; i++) {
+        const char *a = sweep_status_name(i);
+        assert_string_not_equal(a, "unknown");
+        for (const char *c = a; *c; c++)
+            assert_true((*c >= 'a' && *c <= 'z') || *c == '_');
+        for (int j = 0; j < i; j++)
+            assert_string_not_equal(a, sweep_status_name(j));
+    }
+    for (int b = 0; b < FIT_FLAG_COUNT; b++) {
+        assert_string_not_equal(fit_flag_name(b), "unknown");
+        for (int j = 0; j < b; j++)
+            assert_string_not_equal(fit_flag_name(b), fit_flag_name(j));
+    }
+    assert_string_equal(fit_flag_name(FIT_FLAG_COUNT), "unknown");
+}
+
 static void test_defaults(void **state)
 {
     (void)state;
@@ -89,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_columns_and_order),
         cmocka_unit_test(test_output_names),
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_status_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,7 +123,7 @@ static void test_orbit_is_lp_like(void **state)
 static void test_usc_truth_is_the_charging_model(void **state)
 {
     (void)state;
-    sim_plasma sw = {ENV_SOLAR_WIND, 5e6, 4.0, 15.0, 0.0};
+    sim_plasma sw = {ENV_SOLAR_WIND, 5e6, 4.0, 15.0, 0.0, 0.0, 0.0};
     sw.theta = kappa_theta_from_temperature(sw.kappa, sw.te_ev);
     double sun = sim_usc_truth(&sw, 1);
     assert_true(sun > 0.0 && sun < 20.0);
@@ -131,15 +131,130 @@ static void test_usc_truth_is_the_charging_model(void **state)
     assert_close(charging_photo_current(sun),
                  charging_electron_current(sw.density, sw.kappa, sw.theta, SC_JE_POINTS_REFIT),
                  1e-6, 0);
-    /* shadowed: a zero of the current balance, a few T_e negative */
+    /* shadowed: a zero of the current balance in the ambient plasma, a few T_e
+     * negative (a kappa tail charges deeper than a Maxwellian's ~2.5-4 T_e) */
     double shadow = sim_usc_truth(&sw, 0);
-    assert_true(shadow < 0.0 && shadow > -2.5 * sw.te_ev);
-    /* Brent stops at 1e-3 V: the residual is tiny next to currents of ~1e-7 A/m^2 */
-    assert_close(charging_current_balance(sw.density, sw.kappa, sw.te_ev, shadow), 0.0, 0, 1e-10);
+    assert_true(shadow < -2.0 * sw.te_ev && shadow > -8.0 * sw.te_ev);
+    /* Brent stops at 1e-3 V: the balance changes sign across the root */
+    assert_true((sim_shadow_balance(&sw, shadow - 2e-3) > 0) !=
+                (sim_shadow_balance(&sw, shadow + 2e-3) > 0));
+    /* that balance is the charging model's, fed with the temperature a
+     * spacecraft at U measures: T' = T - U/(kappa - 1.5) (kappa_temperature of
+     * f_amb(E + |U|)), which charging_current_balance maps back to T */
+    for (double u = -120.0; u < 0.0; u += 17.0) {
+        double orig =
+            charging_current_balance(sw.density, sw.kappa, sw.te_ev - u / (sw.kappa - 1.5), u);
+        assert_close(sim_shadow_balance(&sw, u), orig, 1e-9, 1e-22);
+    }
     /* hot plasma sheet in shadow: secondary yield > 1 at U = 0, no bracket: NaN */
-    sim_plasma ps = {ENV_PLASMA_SHEET, 2e6, 3.5, 100.0, 0.0};
+    sim_plasma ps = {ENV_PLASMA_SHEET, 2e6, 3.5, 100.0, 0.0, 0.0, 0.0};
     ps.theta = kappa_theta_from_temperature(ps.kappa, ps.te_ev);
     assert_true(isnan(sim_usc_truth(&ps, 0)));
+}
+
+/* A core-halo plasma: the moments of the simulated distribution, integrated
+ * numerically from its flux, are the total n and effective T_e of the truth
+ * file. n = int J/v dE, n T = 2/3 int E J/v dE (J in #/(m^2 s eV)). */
+static void test_core_halo_moments(void **state)
+{
+    (void)state;
+    for (uint64_t sweep = 0; sweep < 20; sweep++) {
+        sim_plasma p;
+        sim_plasma_draw(90.0, SIM_PLASMA_CORE_HALO, rng_make_key(3, sweep), &p);
+        assert_int_equal(p.environment, ENV_SOLAR_WIND);
+        assert_true(p.core_density > 0.9 * p.density && p.core_density < p.density);
+        assert_true(p.core_te_ev >= 10.0 && p.core_te_ev <= 25.0);
+        double th = kappa_temperature_ev(p.kappa, p.theta);
+        assert_true(th > 2.9 * p.core_te_ev && p.kappa >= 3.0 && p.kappa <= 6.0);
+        double n = 0.0, nt = 0.0;
+        const int steps = 400000;
+        double lo = log(1e-4), hi = log(1e8);
+        for (int i = 0; i < steps; i++) { /* midpoint rule in ln E */
+            double e = exp(lo + (hi - lo) * (i + 0.5) / steps), de = e * (hi - lo) / steps;
+            double v = sqrt(2.0 * e / LP_ELECTRON_MASS_EV_S2_M2);
+            double j = sim_plasma_flux(&p, e) * 1e4;
+            n += j / v * de;
+            nt += 2.0 / 3.0 * e * j / v * de;
+        }
+        assert_close(n, p.density, 1e-4, 0);
+        assert_close(nt / n, p.te_ev, 1e-3, 0);
+    }
+    /* the kappa plasma is unchanged by the option, outside the solar wind too */
+    sim_plasma a, b;
+    sim_plasma_draw(90.0, SIM_PLASMA_KAPPA, rng_make_key(3, 1), &a);
+    assert_true(a.core_density == 0.0);
+    sim_plasma_draw(10.0, SIM_PLASMA_CORE_HALO, rng_make_key(3, 1), &b);
+    sim_plasma_draw(10.0, SIM_PLASMA_KAPPA, rng_make_key(3, 1), &a);
+    assert_true(a.environment == b.environment && a.density == b.density && a.kappa == b.kappa &&
+                a.te_ev == b.te_ev && a.theta == b.theta && b.core_density == 0.0);
+    /* truth U_sc exists for the core-halo solar wind, sunlit and shadowed */
+    sim_plasma_draw(90.0, SIM_PLASMA_CORE_HALO, rng_make_key(3, 5), &b);
+    assert_true(sim_usc_truth(&b, 1) > 0.0);
+    double sh = sim_usc_truth(&b, 0);
+    assert_true(sh < 0.0);
+    assert_true((sim_shadow_balance(&b, sh - 2e-3) > 0) != (sim_shadow_balance(&b, sh + 2e-3) > 0));
+}
+
+/* The Liouville factor on a noise-free sweep: with no footpoint every
+ * channel sees omni/(4 pi), and omni = W [E/(E - U) J_amb(E - U)] for both
+ * signs of U_sc, computed here from the formula. */
+static void test_liouville_factor(void **state)
+{
+    (void)state;
+    er_instrument inst;
+    sim_standard_instrument(&inst);
+    double energy[LP_N_ENERGIES], phi[LP_N_ENERGIES][LP_N_CHANNELS],
+        w[LP_N_ENERGIES * LP_N_ENERGIES];
+    sim_sweep_energies(891388800.0, energy);
+    sim_sweep_azimuths(inst.theta_deg, rng_make_key(1, 2), phi);
+    kappa_response_matrix(LP_N_ENERGIES, energy, w);
+    static double mean[LP_N_ENERGIES][LP_N_CHANNELS];
+    const double usc[3] = {8.0, -35.0, 0.0};
+    for (int plasma = 0; plasma < 2; plasma++)
+        for (int k = 0; k < 3; k++) {
+            sim_sweep_truth t;
+            memset(&t, 0, sizeof t);
+            sim_plasma_draw(90.0, plasma, rng_make_key(9, 4), &t.plasma);
+            t.sunlit = usc[k] > 0.0;
+            t.u_sc = usc[k];
+            t.b_scd[2] = 5.0;
+            sim_sweep_mean_flux(&inst, &t, energy, (const double(*)[LP_N_CHANNELS])phi, mean);
+            double mapped[LP_N_ENERGIES];
+            for (int i = 0; i < LP_N_ENERGIES; i++) {
+                double ea = energy[i] - usc[k];
+                mapped[i] = energy[i] / ea * sim_plasma_flux(&t.plasma, ea);
+            }
+            for (int i = 0; i < LP_N_ENERGIES; i++) {
+                double want = 0.0;
+                for (int j = 0; j < LP_N_ENERGIES; j++)
+                    want += w[i * LP_N_ENERGIES + j] * mapped[j];
+                for (int c = 0; c < LP_N_CHANNELS; c++)
+                    assert_close(mean[i][c] * 4.0 * LP_PI, want, 1e-12, 0);
+            }
+            /* the lowest step (no neighbour below it in W) shows the factor */
+            if (k == 0) {
+                sim_sweep_truth s = t;
+                s.mapping = SIM_MAP_SHIFT_SUNLIT;
+                double shifted[LP_N_ENERGIES], liouville[LP_N_ENERGIES];
+                sim_incident_flux(&s, energy, shifted);
+                sim_incident_flux(&t, energy, liouville);
+                double e = energy[LP_N_ENERGIES - 1];
+                assert_true(liouville[LP_N_ENERGIES - 1] > shifted[LP_N_ENERGIES - 1]);
+                assert_true(liouville[LP_N_ENERGIES - 1] <
+                            e / (e - usc[k]) * shifted[LP_N_ENERGIES - 1]);
+            }
+        }
+    /* the fitter's mapping (bench sets): no factor, no shift in shadow */
+    sim_sweep_truth t;
+    memset(&t, 0, sizeof t);
+    sim_plasma_draw(90.0, SIM_PLASMA_KAPPA, rng_make_key(9, 4), &t.plasma);
+    t.mapping = SIM_MAP_SHIFT_SUNLIT;
+    t.u_sc = -35.0;
+    double a[LP_N_ENERGIES], b[LP_N_ENERGIES];
+    sim_incident_flux(&t, energy, a);
+    t.u_sc = 0.0;
+    sim_incident_flux(&t, energy, b);
+    assert_memory_equal(a, b, sizeof a);
 }
 
 static void test_standard_theta_is_valid(void **state)
@@ -179,7 +294,7 @@ static void test_isotropic_sweep_recovers_incident_flux(void **state)
     sim_standard_instrument(&inst);
     sim_sweep_truth t;
     memset(&t, 0, sizeof t);
-    t.plasma = (sim_plasma){ENV_MAGNETOSHEATH, 1e7, 4.0, 50.0, 0.0};
+    t.plasma = (sim_plasma){ENV_MAGNETOSHEATH, 1e7, 4.0, 50.0, 0.0, 0.0, 0.0};
     t.plasma.theta = kappa_theta_from_temperature(4.0, 50.0);
     t.sunlit = 1;
     t.u_sc = 5.0;
@@ -210,7 +325,7 @@ static void test_loss_cone_shape(void **state)
     sim_standard_instrument(&inst);
     sim_sweep_truth t;
     memset(&t, 0, sizeof t);
-    t.plasma = (sim_plasma){ENV_MAGNETOSHEATH, 1e7, 4.0, 50.0, 0.0};
+    t.plasma = (sim_plasma){ENV_MAGNETOSHEATH, 1e7, 4.0, 50.0, 0.0, 0.0, 0.0};
     t.plasma.theta = kappa_theta_from_temperature(4.0, 50.0);
     t.sunlit = 0;
     t.u_sc = -20.0;
@@ -263,6 +378,8 @@ int main(void)
         cmocka_unit_test(test_iau_moon_orthonormal_and_pole),
         cmocka_unit_test(test_orbit_is_lp_like),
         cmocka_unit_test(test_usc_truth_is_the_charging_model),
+        cmocka_unit_test(test_core_halo_moments),
+        cmocka_unit_test(test_liouville_factor),
         cmocka_unit_test(test_standard_theta_is_valid),
         cmocka_unit_test(test_isotropic_sweep_recovers_incident_flux),
         cmocka_unit_test(test_loss_cone_shape),

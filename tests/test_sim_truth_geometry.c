@@ -71,10 +71,10 @@ static void test_truth_geometry_is_recoverable(void **state)
         int pol, scs;
         char fsun[16];
         long tspec;
-        assert_int_equal(sscanf(tline, "%ld,%63[^,],%lf,%lf,%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%d,%15s",
-                                &tspec, tutc, &lat, &lon, &pol, &u, &r, &a, &usc, &n, &kap, &te,
-                                &scs, fsun),
-                         14);
+        assert_int_equal(
+            sscanf(tline, "%ld,%63[^,],%lf,%lf,%d,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%d,%15[^,]", &tspec,
+                   tutc, &lat, &lon, &pol, &u, &r, &a, &usc, &n, &kap, &te, &scs, fsun),
+            14);
         assert_string_equal(utc, tutc);
         assert_int_equal(tspec, spec);
         double et;

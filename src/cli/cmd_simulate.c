@@ -10,6 +10,7 @@
 #include "core/cancel.h"
 #include "core/log.h"
 #include "sim/sim_compare.h"
+#include "sim/sim_plasma.h"
 #include "sim/sim_run.h"
 
 static const char *const HELP =
@@ -21,6 +22,7 @@ static const char *const HELP =
     "  DIR/theta.tab, DIR/attitude.tab   channel elevations, spin-axis table\n"
     "  DIR/spice_kernels/                LSK, IAU_MOON PCK, Sun/Earth/Moon and LP SPK\n"
     "  DIR/truth.csv                     injected values, one line per sweep\n"
+    "  DIR/simulation.json               what was simulated (options, plasma)\n"
     "The same options and seed give byte-identical files.\n"
     "\n"
     "options:\n"
@@ -29,6 +31,8 @@ static const char *const HELP =
     "  --days N              number of days, one file each (default 30)\n"
     "  --seed S              seed of every random stream (default 42)\n"
     "  --sweeps-per-day K    sweeps per day file, spread evenly (default 1080: 80 s cadence)\n"
+    "  --plasma P            kappa (default) or core-halo (solar wind: Maxwellian core +\n"
+    "                        kappa halo; other environments stay kappa)\n"
     "  --threads N           worker threads (default: all cores; output does not depend on it)\n"
     "  --overwrite           write into a non-empty DIR, replacing files of the same name\n"
     "  -v, --verbose         debug logging\n"
@@ -55,7 +59,8 @@ enum {
     OPT_COMPARE,
     OPT_TRUTH,
     OPT_CHECK,
-    OPT_JSON
+    OPT_JSON,
+    OPT_PLASMA
 };
 
 static int run_compare(const char *npz, const char *truth, int check, int json)
@@ -94,13 +99,14 @@ int cmd_simulate(int argc, char **argv)
                                              {"truth", required_argument, 0, OPT_TRUTH},
                                              {"check", no_argument, 0, OPT_CHECK},
                                              {"json", no_argument, 0, OPT_JSON},
+                                             {"plasma", required_argument, 0, OPT_PLASMA},
                                              {"verbose", no_argument, 0, 'v'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     sim_options o;
     sim_options_init(&o);
-    int verbose = 0, quiet = 0, c, check = 0, json = 0;
+    int verbose = 0, quiet = 0, c, check = 0, json = 0, plasma_given = 0;
     const char *compare_npz = NULL, *truth = NULL;
     long l;
     opterr = 0;
@@ -133,6 +139,15 @@ int cmd_simulate(int argc, char **argv)
             o.threads = (int)l;
             break;
         case OPT_OVERWRITE: o.overwrite = 1; break;
+        case OPT_PLASMA: {
+            sim_plasma_kind k;
+            if (sim_plasma_kind_parse(optarg, &k))
+                return cli_usage_error("simulate", "invalid --plasma '%s' (kappa or core-halo)",
+                                       optarg);
+            o.plasma = (int)k;
+            plasma_given = 1;
+            break;
+        }
         case OPT_COMPARE: compare_npz = optarg; break;
         case OPT_TRUTH: truth = optarg; break;
         case OPT_CHECK: check = 1; break;
@@ -151,6 +166,8 @@ int cmd_simulate(int argc, char **argv)
     if (compare_npz || truth || check || json) {
         if (!compare_npz || !truth)
             return cli_usage_error("simulate", "--compare NPZ and --truth CSV go together");
+        if (plasma_given) /* the truth file says which plasma each sweep had */
+            return cli_usage_error("simulate", "--plasma makes no sense with --compare");
         cli_set_verbosity(verbose, quiet);
         return run_compare(compare_npz, truth, check, json);
     }

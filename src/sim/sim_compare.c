@@ -7,6 +7,8 @@
 #include "sim/sim_compare.h"
 #include "sim/sim_sweep.h"
 
+#define TRUTH_NCOLS 19 /* columns of SIM_TRUTH_HEADER */
+
 typedef struct {
     char utc[32];
     int polarity, sc_sun, foot_sun; /* foot_sun -1: NaN */
@@ -50,7 +52,17 @@ static lp_status read_truth(const char *path, truth_entry **out, size_t *n, lp_e
     if (!f)
         return lp_error_set(err, LP_ERR_IO, "cannot open %s", path);
     char line[2048];
-    if (!fgets(line, sizeof line, f) || strncmp(line, SIM_TRUTH_HEADER, strlen(SIM_TRUTH_HEADER))) {
+    /* the current header, or the 14 columns of older files */
+    size_t v1 = strlen(SIM_TRUTH_HEADER_V1);
+    int ncols = 0;
+    if (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strcmp(line, SIM_TRUTH_HEADER))
+            ncols = TRUTH_NCOLS;
+        else if (!strncmp(line, SIM_TRUTH_HEADER_V1, v1) && line[v1] == '\0')
+            ncols = 14;
+    }
+    if (!ncols) {
         fclose(f);
         return lp_error_set(err, LP_ERR_FORMAT, "%s: header is not that of formats.md §7", path);
     }
@@ -62,18 +74,19 @@ static lp_status read_truth(const char *path, truth_entry **out, size_t *n, lp_e
     }
     while (fgets(line, sizeof line, f)) {
         lineno++;
-        const char *field[14];
+        const char *field[TRUTH_NCOLS];
         int nf = 0;
         field[nf++] = line;
-        for (char *p = line; *p && nf < 14; p++)
+        for (char *p = line; *p && nf < TRUTH_NCOLS; p++)
             if (*p == ',') {
                 *p = '\0';
                 field[nf++] = p + 1;
             }
-        if (nf != 14) {
+        if (nf != ncols) {
             free(t);
             fclose(f);
-            return lp_error_set(err, LP_ERR_FORMAT, "%s:%zu: expected 14 fields", path, lineno);
+            return lp_error_set(err, LP_ERR_FORMAT, "%s:%zu: expected %d fields", path, lineno,
+                                ncols);
         }
         if (count == cap) {
             truth_entry *g = realloc(t, 2 * cap * sizeof *t);

@@ -1,22 +1,58 @@
 /* Simulated plasma environment and charging truth (see sim_plasma.h).
- * U_sc comes from physics/charging.h, the model the pipeline inverts. */
+ * U_sc comes from the charging model of physics/charging.h applied to the
+ * ambient distribution (not to what a charged spacecraft measures). */
 #include <math.h>
+#include <string.h>
 
 #include "core/constants.h"
 #include "physics/charging.h"
 #include "physics/kappa_model.h"
 #include "sim/sim_plasma.h"
 
+const char *sim_plasma_kind_name(int kind)
+{
+    switch (kind) {
+    case SIM_PLASMA_KAPPA: return "kappa";
+    case SIM_PLASMA_CORE_HALO: return "core-halo";
+    default: return NULL;
+    }
+}
+
+int sim_plasma_kind_parse(const char *s, sim_plasma_kind *out)
+{
+    if (!strcmp(s, "kappa"))
+        *out = SIM_PLASMA_KAPPA;
+    else if (!strcmp(s, "core-halo"))
+        *out = SIM_PLASMA_CORE_HALO;
+    else
+        return -1;
+    return 0;
+}
+
 static double lerp_log(double lo, double hi, double u)
 {
     return exp(log(lo) + (log(hi) - log(lo)) * u);
 }
 
-void sim_plasma_draw(double tail_angle_deg, rng_key key, sim_plasma *out)
+/* Solar-wind core-halo ranges (docs/simulate.md "Plasma" cites the
+ * statistics they span): core 10-25 eV holding 92-97 % of n, halo 3-7
+ * times hotter with kappa 3-6. */
+#define CH_CORE_TE_MIN 10.0
+#define CH_CORE_TE_MAX 25.0
+#define CH_HALO_FRAC_MIN 0.03
+#define CH_HALO_FRAC_MAX 0.08
+#define CH_HALO_RATIO_MIN 3.0
+#define CH_HALO_RATIO_MAX 7.0
+#define CH_HALO_KAPPA_MIN 3.0
+#define CH_HALO_KAPPA_MAX 6.0
+
+void sim_plasma_draw(double tail_angle_deg, sim_plasma_kind kind, rng_key key, sim_plasma *out)
 {
     double u[4];
     rng_uniform4(key, RNG_PHASE_SIM + 0, 0, 0, 0, u);
     double a = fabs(tail_angle_deg);
+    out->core_density = 0.0;
+    out->core_te_ev = 0.0;
     if (a < 6.0) {
         out->environment = ENV_PLASMA_SHEET;
         out->density = lerp_log(1e5, 5e5, u[0]);
@@ -36,12 +72,86 @@ void sim_plasma_draw(double tail_angle_deg, rng_key key, sim_plasma *out)
     }
     out->kappa = 3.0 + 2.5 * u[2];
     out->theta = kappa_theta_from_temperature(out->kappa, out->te_ev);
+    if (kind != SIM_PLASMA_CORE_HALO || out->environment != ENV_SOLAR_WIND)
+        return;
+    double w[4];
+    rng_uniform4(key, RNG_PHASE_SIM + 0, 1, 0, 0, w);
+    double tc = lerp_log(CH_CORE_TE_MIN, CH_CORE_TE_MAX, u[1]);
+    double frac = CH_HALO_FRAC_MIN + (CH_HALO_FRAC_MAX - CH_HALO_FRAC_MIN) * u[3];
+    double th = tc * (CH_HALO_RATIO_MIN + (CH_HALO_RATIO_MAX - CH_HALO_RATIO_MIN) * w[0]);
+    out->kappa = CH_HALO_KAPPA_MIN + (CH_HALO_KAPPA_MAX - CH_HALO_KAPPA_MIN) * w[1];
+    out->theta = kappa_theta_from_temperature(out->kappa, th);
+    out->core_density = (1.0 - frac) * out->density;
+    out->core_te_ev = tc;
+    out->te_ev = (1.0 - frac) * tc + frac * th;
+}
+
+double sim_maxwell_flux(double n, double te_ev, double energy_ev)
+{
+    /* f = n (m/(2 pi T))^{3/2} exp(-E/T) with m in eV s^2/m^2; J = 4 pi 1e-4 f v^2 / m */
+    double m = LP_ELECTRON_MASS_EV_S2_M2;
+    double f = n * pow(m / (2.0 * LP_PI * te_ev), 1.5) * exp(-energy_ev / te_ev);
+    double v2 = 2.0 * energy_ev / m;
+    return 4.0 * LP_PI * 1e-4 * f * v2 / m;
+}
+
+double sim_plasma_flux(const sim_plasma *p, double energy_ev)
+{
+    double j = kappa_flux(p->density - p->core_density, p->kappa, p->theta, energy_ev);
+    if (p->core_density > 0.0)
+        j += sim_maxwell_flux(p->core_density, p->core_te_ev, energy_ev);
+    return j;
+}
+
+double sim_shadow_balance(const sim_plasma *p, double u)
+{
+    const double q = LP_ELEMENTARY_CHARGE_C;
+    double e[SC_BALANCE_POINTS], phi[SC_BALANCE_POINTS], see[SC_BALANCE_POINTS];
+    logspace(SC_BALANCE_E_MIN_EV, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, e);
+    double au = fabs(u);
+    int k = 0;
+    for (int i = 0; i < SC_BALANCE_POINTS; i++) {
+        if (e[i] < au)
+            continue; /* turned back before reaching the spacecraft */
+        e[k] = e[i];
+        phi[k] = 0.25 * sim_plasma_flux(p, e[i]) * 1e4;
+        see[k] = charging_sternglass(e[i] - au) * phi[k];
+        k++;
+    }
+    double je = q * trapezoid_integrate(e, phi, k);
+    double jsee = q * trapezoid_integrate(e, see, k);
+    double ti = p->te_ev + LP_EPS;
+    double ji = q * p->density * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) *
+                sqrt(fmax(0.0, 1.0 - u / ti));
+    return ji + jsee - je;
+}
+
+static double shadow_fn(double u, void *ctx)
+{
+    return sim_shadow_balance(ctx, u);
 }
 
 double sim_usc_truth(const sim_plasma *p, int sunlit)
 {
-    if (sunlit)
-        return charging_invert_photo(
-            charging_electron_current(p->density, p->kappa, p->theta, SC_JE_POINTS_REFIT));
-    return charging_shadow_potential(p->density, p->kappa, p->te_ev);
+    if (sunlit) {
+        double e[SC_JE_POINTS_REFIT], y[SC_JE_POINTS_REFIT];
+        logspace(SC_JE_E_MIN_EV, SC_JE_E_MAX_EV, SC_JE_POINTS_REFIT, e);
+        for (int i = 0; i < SC_JE_POINTS_REFIT; i++)
+            y[i] = sim_plasma_flux(p, e[i]);
+        double je =
+            LP_ELEMENTARY_CHARGE_C * 1e4 * 0.25 * simpson_integrate(e, y, SC_JE_POINTS_REFIT);
+        return charging_invert_photo(je);
+    }
+    if (!isfinite(p->density) || !isfinite(p->kappa) || !isfinite(p->te_ev))
+        return NAN;
+    sim_plasma c = *p;
+    double lo = SC_SHADOW_U_MIN, hi = 0.0;
+    double flo = shadow_fn(lo, &c), fhi = shadow_fn(hi, &c);
+    for (int k = 0; k < SC_BRACKET_TRIES && (flo > 0) == (fhi > 0); k++) {
+        lo *= SC_BRACKET_GROW;
+        flo = shadow_fn(lo, &c);
+    }
+    if ((flo > 0) == (fhi > 0))
+        return NAN;
+    return brent_root(shadow_fn, &c, lo, hi, SC_BRENT_XTOL, SC_BRENT_MAXITER, NULL);
 }

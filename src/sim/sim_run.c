@@ -17,6 +17,7 @@
 #include "core/cancel.h"
 #include "core/log.h"
 #include "sim/sim_mission.h"
+#include "sim/sim_plasma.h"
 #include "sim/sim_run.h"
 #include "sim/sim_sweep.h"
 #include "sim/sim_writers.h"
@@ -123,6 +124,8 @@ static lp_status validate(const sim_options *o, lp_error *err)
                             o->day);
     if (o->days < 1 || o->days > 1000)
         return lp_error_set(err, LP_ERR_USAGE, "--days must be 1..1000 (got %d)", o->days);
+    if (!sim_plasma_kind_name(o->plasma))
+        return lp_error_set(err, LP_ERR_USAGE, "unknown plasma kind %d", o->plasma);
     if (o->sweeps_per_day < 1 || o->sweeps_per_day > 4320)
         return lp_error_set(err, LP_ERR_USAGE, "--sweeps-per-day must be 1..4320 (got %d)",
                             o->sweeps_per_day);
@@ -158,6 +161,26 @@ static lp_status write_tables_and_kernels(const sim_options *o, double unix_star
         return st;
     snprintf(path, sizeof path, "%s/sim_lp_orbit.bsp", kdir);
     return sim_write_spk_lp(path, et0, et1, err);
+}
+
+/* simulation.json: what was simulated, for people and the comparison (a
+ * real mission has no such file, so `batch` never reads it). */
+static lp_status write_metadata(const sim_options *o, lp_error *err)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/simulation.json", o->out_dir);
+    sim_file sf;
+    lp_status st = sim_file_open(&sf, path, err);
+    if (st)
+        return st;
+    fprintf(sf.f,
+            "{\"generator\": \"lpmap simulate\", \"lpmap_version\": \"%s\", "
+            "\"plasma\": \"%s\", \"energy_mapping\": \"liouville\", "
+            "\"start\": \"%04d-%02d-%02d\", \"days\": %d, \"seed\": %llu, "
+            "\"sweeps_per_day\": %d}\n",
+            LPMAP_VERSION, sim_plasma_kind_name(o->plasma), o->year, o->month, o->day, o->days,
+            (unsigned long long)o->seed, o->sweeps_per_day);
+    return sim_file_commit(&sf, err);
 }
 
 typedef struct {
@@ -299,7 +322,7 @@ lp_status sim_run(const sim_options *o, sim_summary *sum, lp_error *err)
         truth_open = 1;
         fprintf(truth.f, "%s\n", SIM_TRUTH_HEADER);
     }
-    sim_context ctx = {o->seed, &inst, &table};
+    sim_context ctx = {o->seed, &inst, &table, o->plasma};
     double t1 = now_s();
     for (int dd = 0; !st && dd < o->days; dd++) {
         if (cancel_requested()) {
@@ -319,6 +342,8 @@ lp_status sim_run(const sim_options *o, sim_summary *sum, lp_error *err)
         else
             st = sim_file_commit(&truth, err);
     }
+    if (!st)
+        st = write_metadata(o, err);
     free(sweeps);
     free(et_store);
     sim_attitude_free(&att);

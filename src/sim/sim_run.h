@@ -1,7 +1,8 @@
 /* `lpmap simulate` driver (overview.md "simulate", formats.md §1-§4, §7):
  * writes theta.tab, attitude.tab, spice_kernels/, the ER day files in the
- * PDS layout and truth.csv under one folder. Output is byte-identical for
- * the same options whatever the thread count. */
+ * PDS layout, truth.csv and the run's metadata (simulation.json: the options
+ * and the plasma simulated; the pipeline never reads it) under one folder.
+ * Output is byte-identical for the same options whatever the thread count. */
 #ifndef LPMAP_SIM_SIM_RUN_H
 #define LPMAP_SIM_SIM_RUN_H
 
@@ -18,6 +19,7 @@ typedef struct {
     int sweeps_per_day;   /* default 1080 (80 s cadence) */
     int overwrite;        /* allow a non-empty out_dir */
     int threads;          /* 0 = all cores */
+    int plasma;           /* sim_plasma_kind; default SIM_PLASMA_KAPPA */
 } sim_options;
 
 void sim_options_init(sim_options *o);

@@ -3,7 +3,6 @@
  * the instrument constants physics/instrument.h: one source of physics. */
 #include <math.h>
 
-#include "physics/kappa_model.h"
 #include "physics/losscone_model.h"
 #include "sim/sim_spectra.h"
 
@@ -74,9 +73,16 @@ void sim_incident_flux(const sim_sweep_truth *t, const double energy[LP_N_ENERGI
 {
     double j[LP_N_ENERGIES];
     for (int i = 0; i < LP_N_ENERGIES; i++) {
-        /* a sunlit spacecraft (U_sc > 0) accelerates electrons by U_sc */
-        double e = t->sunlit ? energy[i] - t->u_sc : energy[i];
-        j[i] = e > 0.0 ? kappa_flux(t->plasma.density, t->plasma.kappa, t->plasma.theta, e) : 0.0;
+        if (t->mapping == SIM_MAP_SHIFT_SUNLIT) {
+            double e = t->sunlit ? energy[i] - t->u_sc : energy[i];
+            j[i] = e > 0.0 ? sim_plasma_flux(&t->plasma, e) : 0.0;
+            continue;
+        }
+        /* an electron of ambient energy E - U_sc arrives at E; f is conserved and
+         * J = 2 E f / m^2, so J scales with E; for U_sc < 0 only electrons with
+         * E_amb > |U_sc| arrive (all measured E > 0 have that) */
+        double e_amb = energy[i] - t->u_sc;
+        j[i] = e_amb > 0.0 ? energy[i] / e_amb * sim_plasma_flux(&t->plasma, e_amb) : 0.0;
     }
     /* instrument response of physics.md §5 */
     double s = asinh(0.25) / sqrt(2.0 * log(2.0));
@@ -136,10 +142,10 @@ double sim_poisson(double lambda, rng_key key, uint64_t phase, uint64_t a, uint6
     return rint(lambda);
 }
 
-void sim_sweep_flux(const er_instrument *inst, const sim_sweep_truth *t,
-                    const double energy[LP_N_ENERGIES],
-                    const double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS], rng_key key,
-                    double flux[LP_N_ENERGIES][LP_N_CHANNELS])
+void sim_sweep_mean_flux(const er_instrument *inst, const sim_sweep_truth *t,
+                         const double energy[LP_N_ENERGIES],
+                         const double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS],
+                         double flux[LP_N_ENERGIES][LP_N_CHANNELS])
 {
     double omni[LP_N_ENERGIES];
     sim_incident_flux(t, energy, omni);
@@ -165,11 +171,22 @@ void sim_sweep_flux(const er_instrument *inst, const sim_sweep_truth *t,
                 model =
                     losscone_model_bin(&shape, e, alpha, t->u_sc, t->u_surface, t->beam_amp, edge);
             }
-            double f = omni[row] / (4.0 * LP_PI) * model;
-            double scale = LP_GEOM_FACTOR * e * inst->integration_s[c];
-            double counts =
-                sim_poisson(f * scale, key, RNG_PHASE_SIM + 1, (uint64_t)row, (uint64_t)c);
-            flux[row][c] = counts / scale;
+            flux[row][c] = omni[row] / (4.0 * LP_PI) * model;
         }
     }
+}
+
+void sim_sweep_flux(const er_instrument *inst, const sim_sweep_truth *t,
+                    const double energy[LP_N_ENERGIES],
+                    const double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS], rng_key key,
+                    double flux[LP_N_ENERGIES][LP_N_CHANNELS])
+{
+    sim_sweep_mean_flux(inst, t, energy, phi_deg, flux);
+    for (int row = 0; row < LP_N_ENERGIES; row++)
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            double scale = LP_GEOM_FACTOR * energy[row] * inst->integration_s[c];
+            double counts = sim_poisson(flux[row][c] * scale, key, RNG_PHASE_SIM + 1, (uint64_t)row,
+                                        (uint64_t)c);
+            flux[row][c] = counts / scale;
+        }
 }

@@ -1,7 +1,8 @@
 /* Simulated ER sweeps (physics.md §1-§5): the standard channel table,
  * channel azimuths, the sweep energies, and one sweep's measured flux —
- * kappa incident spectrum (seen through the instrument response), the
- * loss-cone + beam reflection of losscone_model.h, Poisson counting noise. */
+ * the ambient spectrum carried to the charged spacecraft (Liouville), seen
+ * through the instrument response, the loss-cone + beam reflection of
+ * losscone_model.h, Poisson counting noise. */
 #ifndef LPMAP_SIM_SIM_SPECTRA_H
 #define LPMAP_SIM_SIM_SPECTRA_H
 
@@ -24,8 +25,20 @@ void sim_sweep_energies(double unix_s, double energy[LP_N_ENERGIES]);
 void sim_sweep_azimuths(const double theta_deg[LP_N_CHANNELS], rng_key key,
                         double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS]);
 
+/* How the ambient spectrum reaches the detector through U_sc. */
+typedef enum {
+    /* physical: f is conserved along the trajectory, so an ambient electron
+     * of energy E - U_sc is measured at E and J(E) = E/(E - U_sc) J_amb(E - U_sc),
+     * sunlit or shadowed (the mission simulator) */
+    SIM_MAP_LIOUVILLE = 0,
+    /* the fitter's own model: J(E) = J_amb(E - U_sc) when sunlit, J_amb(E)
+     * in shadow (model-consistent sweeps for the fit benchmarks and tests) */
+    SIM_MAP_SHIFT_SUNLIT = 1
+} sim_energy_mapping;
+
 typedef struct {
     sim_plasma plasma;
+    int mapping;       /* sim_energy_mapping */
     int sunlit;        /* spacecraft illumination */
     double u_sc;       /* V */
     int polarity;      /* +1/-1: field line hits the Moon along polarity*B; 0: none */
@@ -36,13 +49,20 @@ typedef struct {
 } sim_sweep_truth;
 
 /* Mean incident omnidirectional flux at the sweep energies (#/(cm^2 s eV)):
- * the kappa spectrum, shifted by U_sc when sunlit, seen through the
- * instrument response W of physics.md §5. */
+ * the ambient spectrum mapped through U_sc as t->mapping says, seen
+ * through the instrument response W of physics.md §5. */
 void sim_incident_flux(const sim_sweep_truth *t, const double energy[LP_N_ENERGIES],
                        double omni[LP_N_ENERGIES]);
 
-/* Measured flux of every (row, channel): incident/(4 pi) x loss-cone model,
- * then Poisson counts (phase RNG_PHASE_SIM+1) turned back into flux. */
+/* Expected (noise-free) flux of every (row, channel): incident/(4 pi) x
+ * loss-cone model. */
+void sim_sweep_mean_flux(const er_instrument *inst, const sim_sweep_truth *t,
+                         const double energy[LP_N_ENERGIES],
+                         const double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS],
+                         double flux[LP_N_ENERGIES][LP_N_CHANNELS]);
+
+/* Measured flux of every (row, channel): the mean flux turned into Poisson
+ * counts (phase RNG_PHASE_SIM+1) and back into flux. */
 void sim_sweep_flux(const er_instrument *inst, const sim_sweep_truth *t,
                     const double energy[LP_N_ENERGIES],
                     const double phi_deg[LP_N_ENERGIES][LP_N_CHANNELS], rng_key key,

@@ -17,9 +17,12 @@
 
 #define DEG (LP_PI / 180.0)
 
+#define TRUTH_COLUMNS_V1                                                                           \
+    "spec_no,utc,footpoint_lat,footpoint_lon,polarity,u_surface,bs_over_bm,beam_amp,"              \
+    "u_spacecraft,density,kappa,te_ev,spacecraft_in_sun,footpoint_in_sun"
+const char SIM_TRUTH_HEADER_V1[] = TRUTH_COLUMNS_V1;
 const char SIM_TRUTH_HEADER[] =
-    "spec_no,utc,footpoint_lat,footpoint_lon,polarity,u_surface,bs_over_bm,beam_amp,"
-    "u_spacecraft,density,kappa,te_ev,spacecraft_in_sun,footpoint_in_sun";
+    TRUTH_COLUMNS_V1 ",plasma,core_density,core_te_ev,kappa_density,kappa_te_ev";
 
 static double norm3(const double v[3])
 {
@@ -111,7 +114,7 @@ void sim_sweep_generate(const sim_context *ctx, uint64_t sweep_index, double uni
 
     /* --- plasma environment and field --- */
     sim_plasma plasma;
-    sim_plasma_draw(tail_angle_deg(et), key, &plasma);
+    sim_plasma_draw(tail_angle_deg(et), (sim_plasma_kind)ctx->plasma, key, &plasma);
     double bu_e[3], bu_j[3], b_uniform[3], b_moon[3];
     uniform_field_eclip(unix_s, sun_dir_e, plasma.environment, bu_e);
     sim_mat_vec(e2j, bu_e, bu_j);
@@ -151,6 +154,11 @@ void sim_sweep_generate(const sim_context *ctx, uint64_t sweep_index, double uni
     truth->density = plasma.density;
     truth->kappa = plasma.kappa;
     truth->te_ev = plasma.te_ev;
+    truth->core_halo = plasma.core_density > 0.0;
+    truth->core_density = plasma.core_density;
+    truth->core_te_ev = truth->core_halo ? plasma.core_te_ev : NAN;
+    truth->kappa_density = plasma.density - plasma.core_density;
+    truth->kappa_te_ev = kappa_temperature_ev(plasma.kappa, plasma.theta);
     if (polarity != 0) {
         double lat, lon, b_foot[3];
         geometry_latlon(foot, &lat, &lon);
@@ -205,7 +213,7 @@ static int fmt_num(char *buf, size_t size, double v, const char *fmt)
 
 int sim_truth_format(char *buf, size_t size, const sim_truth_row *t)
 {
-    char f[11][40];
+    char f[15][40];
     fmt_num(f[0], sizeof f[0], t->footpoint_lat, "%.9f");
     fmt_num(f[1], sizeof f[1], t->footpoint_lon, "%.9f");
     fmt_num(f[2], sizeof f[2], t->u_surface, "%.6f");
@@ -219,7 +227,12 @@ int sim_truth_format(char *buf, size_t size, const sim_truth_row *t)
         snprintf(f[9], sizeof f[9], "NaN");
     else
         snprintf(f[9], sizeof f[9], "%d", t->footpoint_in_sun);
-    return snprintf(buf, size, "%lld,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%d,%s\n",
+    fmt_num(f[10], sizeof f[10], t->core_density, "%.6e");
+    fmt_num(f[11], sizeof f[11], t->core_te_ev, "%.6f");
+    fmt_num(f[12], sizeof f[12], t->kappa_density, "%.6e");
+    fmt_num(f[13], sizeof f[13], t->kappa_te_ev, "%.6f");
+    return snprintf(buf, size, "%lld,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s,%s,%d,%s,%s,%s,%s,%s,%s\n",
                     (long long)t->spec_no, t->utc, f[0], f[1], t->polarity, f[2], f[3], f[4], f[5],
-                    f[6], f[7], f[8], t->spacecraft_in_sun, f[9]);
+                    f[6], f[7], f[8], t->spacecraft_in_sun, f[9],
+                    t->core_halo ? "core-halo" : "kappa", f[10], f[11], f[12], f[13]);
 }

@@ -18,8 +18,11 @@ typedef struct {
     double footpoint_lat, footpoint_lon;
     int polarity;
     double u_surface, bs_over_bm, beam_amp, u_spacecraft;
-    double density, kappa, te_ev;
+    double density, kappa, te_ev; /* total n, kappa of the kappa component, effective T_e */
     int spacecraft_in_sun, footpoint_in_sun;
+    int core_halo;                     /* this sweep's plasma: 1 core-halo, 0 kappa */
+    double core_density, core_te_ev;   /* Maxwellian core (0 / NaN in a kappa sweep) */
+    double kappa_density, kappa_te_ev; /* the kappa component (the halo, or all of n) */
 } sim_truth_row;
 
 /* Measured rows of one sweep as they go into the file. */
@@ -39,6 +42,7 @@ typedef struct {
     uint64_t seed;
     const er_instrument *inst;
     const attitude_table *attitude; /* ET times */
+    int plasma;                     /* sim_plasma_kind */
 } sim_context;
 
 /* Simulate the sweep of global index `sweep_index` at unix time `unix_s`
@@ -47,8 +51,10 @@ void sim_sweep_generate(const sim_context *ctx, uint64_t sweep_index, double uni
                         int64_t spec_no, sim_sweep_rows *rows, sim_truth_row *truth);
 
 /* The truth CSV header and one line (no trailing newline in the header
- * string; the line function adds '\n'). */
+ * string; the line function adds '\n'). SIM_TRUTH_HEADER_V1 is the first 14
+ * columns (formats.md §7), which older truth files end with. */
 extern const char SIM_TRUTH_HEADER[];
+extern const char SIM_TRUTH_HEADER_V1[];
 int sim_truth_format(char *buf, size_t size, const sim_truth_row *t);
 
 #endif

@@ -39,9 +39,11 @@ check "theta.tab holds 88 values" test "$(wc -l <"$TMP/a/theta.tab")" -eq 88
 # 40 sweeps x 15 rows per file, 183 fields per row
 check "600 rows per file" test "$(wc -l <"$TMP/a/1998/335_365DEC/3D981231.TAB")" -eq 600
 check "183 fields per row" test "$(awk '{print NF}' "$TMP/a/1999/001_031JAN/3D990101.TAB" | sort -u)" = "183"
-check "truth header" test "$(head -1 "$TMP/a/truth.csv")" = "spec_no,utc,footpoint_lat,footpoint_lon,polarity,u_surface,bs_over_bm,beam_amp,u_spacecraft,density,kappa,te_ev,spacecraft_in_sun,footpoint_in_sun"
+check "truth header" test "$(head -1 "$TMP/a/truth.csv")" = "spec_no,utc,footpoint_lat,footpoint_lon,polarity,u_surface,bs_over_bm,beam_amp,u_spacecraft,density,kappa,te_ev,spacecraft_in_sun,footpoint_in_sun,plasma,core_density,core_te_ev,kappa_density,kappa_te_ev"
 check "one truth line per sweep" test "$(wc -l <"$TMP/a/truth.csv")" -eq 81
-check "14 truth columns" test "$(awk -F, '{print NF}' "$TMP/a/truth.csv" | sort -u)" = "14"
+check "19 truth columns" test "$(awk -F, '{print NF}' "$TMP/a/truth.csv" | sort -u)" = "19"
+check "default plasma is kappa" test "$(awk -F, 'NR>1 {print $15}' "$TMP/a/truth.csv" | sort -u)" = "kappa"
+check "simulation.json records the plasma" grep -q '"plasma": "kappa"' "$TMP/a/simulation.json"
 check "truth utc is the first row's" test "$(sed -n 2p "$TMP/a/truth.csv" | cut -d, -f2)" = "$(head -1 "$TMP/a/1998/335_365DEC/3D981231.TAB" | cut -d' ' -f1)"
 check "spec_no restarts per file" test "$(head -1 "$TMP/a/1999/001_031JAN/3D990101.TAB" | awk '{print $4}')" = "1"
 check "no footpoint -> NaN" test -z "$(awk -F, 'NR>1 && $5==0 && $3!="NaN"' "$TMP/a/truth.csv")"
@@ -55,6 +57,24 @@ check "another seed gives other flux" differ "$TMP/a/1999/001_031JAN/3D990101.TA
 # a day does not depend on the simulated range
 expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/d" --start 1999-01-01 --days 1 --sweeps-per-day 40 --seed 7 -q
 check "a day file does not depend on the range" cmp "$TMP/a/1999/001_031JAN/3D990101.TAB" "$TMP/d/1999/001_031JAN/3D990101.TAB"
+
+# core-halo: solar-wind sweeps get a Maxwellian core + kappa halo (total n and
+# effective T_e in density/te_ev), recorded in simulation.json; thread-independent
+expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/h" --plasma maxwell
+expect_out "invalid --plasma 'maxwell' .kappa or core-halo."
+check "no output after a bad --plasma" test ! -e "$TMP/h"
+expect_rc 2 "$LPMAP_BIN" simulate --compare x.npz --truth y.csv --plasma kappa
+expect_out "--plasma makes no sense with --compare"
+expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/h" --plasma core-halo --start 1998-12-18 --days 1 --sweeps-per-day 40 --seed 7 --threads 1 -q
+expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/i" --plasma core-halo --start 1998-12-18 --days 1 --sweeps-per-day 40 --seed 7 --threads 2 -q
+check "core-halo: byte-identical whatever the threads" diff -r "$TMP/h" "$TMP/i"
+check "core-halo: simulation.json records it" grep -q '"plasma": "core-halo"' "$TMP/h/simulation.json"
+check "core-halo: solar-wind sweeps are core-halo" test "$(awk -F, 'NR>1 && $15=="core-halo"' "$TMP/h/truth.csv" | wc -l)" -gt 20
+check "core-halo: n = core + halo, core most of n" test -z "$(awk -F, 'NR>1 && $15=="core-halo" { d = $10 - $16 - $18; if (d < 0) d = -d; if (d > 1e-5 * $10 || $16 < 0.9 * $10) print }' "$TMP/h/truth.csv")"
+check "core-halo: core 10-25 eV, T_eff between core and halo" test -z "$(awk -F, 'NR>1 && $15=="core-halo" { if ($17 < 10 || $17 > 25 || $12 <= $17 || $12 >= $19) print }' "$TMP/h/truth.csv")"
+check "core-halo: kappa sweeps keep core 0" test -z "$(awk -F, 'NR>1 && $15=="kappa" && ($16 != 0 || $17 != "NaN")' "$TMP/h/truth.csv")"
+expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/k" --start 1998-12-18 --days 1 --sweeps-per-day 40 --seed 7 -q
+check "core-halo changes the solar-wind flux" differ "$TMP/h/1998/335_365DEC/3D981218.TAB" "$TMP/k/1998/335_365DEC/3D981218.TAB"
 
 # an existing non-empty folder is refused without --overwrite, untouched
 before=$(cksum <"$TMP/a/truth.csv")
