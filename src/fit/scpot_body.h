@@ -38,11 +38,13 @@
 #define SCB_GRID_KAPPA 6
 #define SCB_GRID_THETA 17
 #define SCB_FP_MAX_ITER 30
-#define SCB_FP_TOL_V 0.005
+#define SCB_FP_TOL_V 0.002   /* fixed point: |g - U| below this + REL·|U| */
+#define SCB_FP_TOL_REL 1e-5
 #define SCB_MIN_ROWS 4         /* rows with exposure */
 #define SCB_MIN_COUNTS 30.0    /* total counts of the used channels */
-#define SCB_BALANCE_POINTS 96  /* trapezoid points of the shadowed balance */
-#define SCB_SCAN_POINTS 48     /* scan of the balance from -0.05 V to U_MIN */
+#define SCB_BALANCE_POINTS 65  /* Simpson points (odd) of the shadowed balance */
+#define SCB_SCAN_POINTS 24     /* scan of the balance from -0.05 V to U_MIN */
+#define SCB_SCAN_FIT_POINTS 16 /* shadowed fallback: fits from -2 V to U_MIN */
 
 typedef struct {
     double kappa_min, kappa_max, log10_theta_min, log10_theta_max;
@@ -311,42 +313,41 @@ LP_HD double scb_invert_photo(double j)
     return u;
 }
 
-/* Shadowed current balance F(U) = J_i + J_see - J_e (A/m²) at U < 0 of
- * the charging model of physics/charging.h (same integrands: ambient
- * temperature reduced by U/(κ-1.5), electrons above |U|), with a
- * SCB_BALANCE_POINTS log-spaced trapezoid from max(|U|, 1 eV) to 20 keV. */
+/* Shadowed current balance F(U) = J_i + J_see - J_e (A/m²) at U < 0 from
+ * the ambient spectrum: the electrons of ambient energy E > |U| reach the
+ * spacecraft (¼·e·1e4·∫J dE), each frees Sternglass secondaries at its
+ * arrival energy E - |U|; ions at T_i = T_e (OML attraction). The
+ * original's formula (physics/charging.c, the reference physics) also
+ * lowers the temperature by U/(κ-1.5), which a Liouville mapping does not
+ * do: the electrons that arrive keep the ambient distribution. A
+ * Simpson's rule in ln E over SCB_BALANCE_POINTS points from max(|U|, 1 eV)
+ * to 20 keV (the integrand is smooth in ln E: ~1e-6 relative). */
 LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
-    double tp = te_ev + u / (kappa - 1.5);
-    if (tp <= 0.0)
-        return 1e12;
-    double theta = kappa_theta_from_temperature(kappa, tp);
+    double theta = kappa_theta_from_temperature(kappa, te_ev);
     double au = fabs(u);
     double e0 = au > SC_BALANCE_E_MIN_EV ? au : SC_BALANCE_E_MIN_EV, e1 = SC_BALANCE_E_MAX_EV;
     double je = 0.0, jsee = 0.0;
     if (e0 < e1) {
+        /* Simpson in ln E: ∫ y dE = ∫ y E d(ln E) */
         double norm = n * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
-        double step = log(e1 / e0) / (SCB_BALANCE_POINTS - 1);
-        double pe = 0.0, pphi = 0.0, psee = 0.0;
+        double a = log(e0), h = (log(e1) - a) / (SCB_BALANCE_POINTS - 1);
         for (int i = 0; i < SCB_BALANCE_POINTS; i++) {
-            double e = e0 * exp(step * i);
+            double e = exp(a + h * i);
             double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
             double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
                           LP_ELECTRON_MASS_EV_S2_M2;
-            double phi = 0.25 * flux * 1e4;
+            double phi = 0.25 * flux * 1e4 * e;
             double x = (e - au) / SEE_E_MAX_EV;
-            double see = (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
-            if (i > 0) {
-                je += 0.5 * (e - pe) * (phi + pphi);
-                jsee += 0.5 * (e - pe) * (see + psee);
-            }
-            pe = e;
-            pphi = phi;
-            psee = see;
+            double w = (i == 0 || i == SCB_BALANCE_POINTS - 1) ? 1.0 : (i % 2 ? 4.0 : 2.0);
+            je += w * phi;
+            jsee += w * (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
         }
+        je *= h / 3.0;
+        jsee *= h / 3.0;
     }
-    double ti = tp + LP_EPS;
+    double ti = te_ev + LP_EPS;
     double ji = q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
     return ji + q * jsee - q * je;
 }
@@ -355,14 +356,27 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
  * F > 0 below: a spacecraft charging from 0 V stops there), from a
  * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
  * reference bracket), refined by bisection-secant (Illinois). */
-LP_HD double scb_shadow_root(double n, double kappa, double te_ev)
+LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
 {
     if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
         return NAN;
-    double hi = 0.0, fhi = scb_balance(n, kappa, te_ev, 0.0);
-    if (fhi > 0.0)
-        return NAN; /* no net electron current at 0 V: not negative */
-    double lo = NAN, flo = NAN;
+    double lo = NAN, flo = NAN, hi = NAN, fhi = NAN;
+    if (hint < 0.0) {
+        /* a stable crossing right around the hint (inside the fixed point,
+         * where the root moves little between iterations) */
+        lo = 1.02 * hint - 0.05;
+        hi = fmin(0.98 * hint + 0.05, 0.0);
+        flo = scb_balance(n, kappa, te_ev, lo);
+        fhi = scb_balance(n, kappa, te_ev, hi);
+        if (!(flo > 0.0 && fhi <= 0.0))
+            lo = NAN;
+    }
+    if (isnan(lo)) {
+        hi = 0.0;
+        fhi = scb_balance(n, kappa, te_ev, 0.0);
+        if (fhi > 0.0)
+            return NAN; /* no net electron current at 0 V: not negative */
+    }
     double umin = SC_SHADOW_U_MIN;
     for (int grow = 0; grow <= SC_BRACKET_TRIES && isnan(lo); grow++) {
         double a = grow ? umin / SC_BRACKET_GROW : -0.05;
@@ -408,94 +422,23 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev)
     return 0.5 * (lo + hi);
 }
 
-/* F(U) exactly as the charging model defines it (physics/charging.c:
- * SC_BALANCE_POINTS log-spaced points 1 eV..20 keV, those ≥ |U|,
- * trapezoid); its grid makes F jump where |U| crosses a point. */
-LP_HD double scb_balance_model(double n, double kappa, double te_ev, double u)
-{
-    const double q = LP_ELEMENTARY_CHARGE_C;
-    double tp = te_ev + u / (kappa - 1.5);
-    if (tp <= 0.0)
-        return 1e12;
-    double theta = kappa_theta_from_temperature(kappa, tp);
-    double norm = n * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
-    double a = log10(SC_BALANCE_E_MIN_EV), b = log10(SC_BALANCE_E_MAX_EV), au = fabs(u);
-    double je = 0.0, jsee = 0.0, pe = 0.0, pphi = 0.0, psee = 0.0;
-    int k = 0;
-    for (int i = 0; i < SC_BALANCE_POINTS; i++) {
-        double e = pow(10.0, a + (b - a) * i / (SC_BALANCE_POINTS - 1));
-        if (e < au)
-            continue;
-        double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
-        double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
-                      LP_ELECTRON_MASS_EV_S2_M2;
-        double phi = 0.25 * flux * 1e4;
-        double x = (e - au) / SEE_E_MAX_EV;
-        double see = (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
-        if (k++ > 0) {
-            je += 0.5 * (e - pe) * (phi + pphi);
-            jsee += 0.5 * (e - pe) * (see + psee);
-        }
-        pe = e;
-        pphi = phi;
-        psee = see;
-    }
-    double ti = tp + LP_EPS;
-    double ji = q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
-    return ji + q * jsee - q * je;
-}
-
-/* The stable root of the model's own F (scb_balance_model) next to u0, the
- * root of the faster scb_balance: a bracket grown around u0, then
- * bisection-secant. u0 when no bracket is found nearby. */
-LP_HD double scb_shadow_refine(double n, double kappa, double te_ev, double u0)
-{
-    double d = 0.01 * fabs(u0) > 0.05 ? 0.01 * fabs(u0) : 0.05;
-    double lo = u0 - d, hi = fmin(u0 + d, 0.0);
-    double flo = scb_balance_model(n, kappa, te_ev, lo), fhi = scb_balance_model(n, kappa, te_ev, hi);
-    for (int k = 0; k < 8 && !(flo > 0.0 && fhi <= 0.0); k++) {
-        d *= 2.0;
-        if (!(flo > 0.0)) {
-            lo = u0 - d;
-            flo = scb_balance_model(n, kappa, te_ev, lo);
-        }
-        if (!(fhi <= 0.0)) {
-            hi = fmin(u0 + d, 0.0);
-            fhi = scb_balance_model(n, kappa, te_ev, hi);
-        }
-    }
-    if (!(flo > 0.0 && fhi <= 0.0))
-        return u0;
-    for (int it = 0; it < 60 && hi - lo > 1e-4; it++) {
-        double u = 0.5 * (lo + hi);
-        double f = scb_balance_model(n, kappa, te_ev, u);
-        if (f > 0.0)
-            lo = u;
-        else
-            hi = u;
-    }
-    return 0.5 * (lo + hi);
-}
-
-/* g: U_sc of the charging model for the ambient (n, κ, θ); `exact` refines
- * a shadowed root on the model's own quadrature (slower). */
-LP_HD double scb_charging(int sunlit, double n, double kappa, double theta, int exact)
+/* g: U_sc of the charging model for the ambient (n, κ, θ); `hint` (NaN:
+ * none) lets a shadowed root be searched near it first. */
+LP_HD double scb_charging(int sunlit, double n, double kappa, double theta, double hint)
 {
     if (sunlit)
         return scb_invert_photo(
             scb_electron_current(n, kappa, theta, SC_JE_E_MIN_EV, SC_JE_E_MAX_EV));
-    double te = kappa_temperature_ev(kappa, theta);
-    double u = scb_shadow_root(n, kappa, te);
-    return exact && isfinite(u) ? scb_shadow_refine(n, kappa, te, u) : u;
+    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint);
 }
 
 /* h(U) = g(fit(U)) - U, with the fit's parameters in x (warm) and *n. */
-LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, int warm, int exact,
+LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, int warm, int hint,
                           double *x, double *n, double *dev)
 {
     *dev = scb_fit_at(sw, c, u, warm, x);
     scb_profile(sw, x[0], pow(10.0, x[1]), u, n);
-    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1]), exact) - u;
+    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1]), hint ? u : NAN) - u;
 }
 
 /* Solve 3x3 (or smaller, dim k) A X = B in place (Gauss, partial pivot);
@@ -544,9 +487,9 @@ LP_HD void scb_lambda(const scb_sweep *sw, const double *p, double u, double *l)
         l[i] *= n;
 }
 
-LP_HD double scb_g_of(int sunlit, const double *p)
+LP_HD double scb_g_of(int sunlit, const double *p, double hint)
 {
-    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]), 0);
+    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]), hint);
 }
 
 /* σ(U_sc) at the fixed point p̂ = (ln n, κ, ln θ), u = g(p̂): the fixed
@@ -573,7 +516,7 @@ LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p
         scb_lambda(sw, pm, u, lm);
         for (int i = 0; i < sw->n_rows; i++)
             jp[a][i] = (lp[i] - lm[i]) / (2.0 * hp[q]);
-        dg[a] = (scb_g_of(sw->sunlit, pp) - scb_g_of(sw->sunlit, pm)) / (2.0 * hp[q]);
+        dg[a] = (scb_g_of(sw->sunlit, pp, u) - scb_g_of(sw->sunlit, pm, u)) / (2.0 * hp[q]);
         if (!isfinite(dg[a]))
             return NAN;
     }
@@ -609,6 +552,81 @@ LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p
     return s2 >= 0.0 && isfinite(s2) ? sqrt(s2) : NAN;
 }
 
+/* Secant on h(U) = g(fit(U)) - U from (u0, h0) towards u1, bisecting
+ * inside the bracket [blo: h > 0, bhi: h < 0] once known. Returns 1 with
+ * *u = g at the last fit (x, n, dev of that fit), 0 when h turns
+ * non-finite or it does not converge. */
+LP_HD int scb_solve_fixed(const scb_sweep *sw, const scb_config *c, double u0, double h0, double u1,
+                          double blo, double bhi, double *x, double *n, double *dev, double *u,
+                          int *iterations)
+{
+    int halvings = 0, hint = 1;
+    double x0[2] = {x[0], x[1]};
+    for (int it = 1; it < SCB_FP_MAX_ITER; it++) {
+        *iterations += 1;
+        double h1 = scb_residual(sw, c, u1, 1, hint, x, n, dev);
+#ifdef SCB_TRACE
+        printf("  it %d u1 %.4f h1 %.5f blo %g bhi %g\n", it, u1, h1, blo, bhi);
+#endif
+        if (!isfinite(h1)) {
+            /* no charging root for that fit: step back halfway */
+            if (++halvings > 8)
+                return 0;
+            u1 = u0 + 0.5 * (u1 - u0);
+            x[0] = x0[0];
+            x[1] = x0[1];
+            continue;
+        }
+        x0[0] = x[0];
+        x0[1] = x[1];
+        double tol = SCB_FP_TOL_V + SCB_FP_TOL_REL * fabs(u1);
+        if (fabs(h1) < tol || (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < tol)) {
+            /* the root near the hint must be the first stable one below 0 V */
+            double g = sw->sunlit || !hint ? u1 + h1
+                                           : scb_charging(0, *n, x[0], pow(10.0, x[1]), NAN);
+            if (fabs(g - (u1 + h1)) < tol) {
+                *u = g;
+                return 1;
+            }
+            hint = 0;
+            h1 = g - u1;
+        }
+        if (h1 > 0.0 && (isnan(blo) || u1 > blo))
+            blo = u1;
+        if (h1 < 0.0 && (isnan(bhi) || u1 < bhi))
+            bhi = u1;
+        double un = h1 != h0 ? u1 - h1 * (u1 - u0) / (h1 - h0) : u1 + h1;
+        if (!isnan(blo) && !isnan(bhi) && !(un > fmin(blo, bhi) && un < fmax(blo, bhi)))
+            un = 0.5 * (blo + bhi);
+        u0 = u1;
+        h0 = h1;
+        u1 = un;
+    }
+    return 0;
+}
+
+/* Shadowed fallback: h on a log-spaced scan of U from -2 V down (warm
+ * fits), the first sign change from h < 0 to h > 0 brackets the root. */
+LP_HD int scb_solve_scan(const scb_sweep *sw, const scb_config *c, double *x, double *n,
+                         double *dev, double *u, int *iterations)
+{
+    double prev_u = NAN, prev_h = NAN;
+    int warm = 0;
+    for (int k = 0; k <= SCB_SCAN_FIT_POINTS; k++) {
+        double uk = -2.0 * pow(-SC_SHADOW_U_MIN / 2.0, (double)k / SCB_SCAN_FIT_POINTS);
+        double hk = scb_residual(sw, c, uk, warm, 0, x, n, dev);
+        *iterations += 1;
+        warm = *dev < 1e29;
+        if (!isfinite(hk))
+            continue;
+        if (hk > 0.0 && prev_h < 0.0)
+            return scb_solve_fixed(sw, c, uk, hk, prev_u, uk, prev_u, x, n, dev, u, iterations);
+        prev_u = uk;
+        prev_h = hk;
+    }
+    return 0;
+}
+
 /* The whole estimate of one sweep. */
 LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *out)
 {
@@ -626,86 +644,47 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         out->status = SCB_NO_DATA;
         return;
     }
-    double x[2], n = NAN, dev = NAN;
-    /* secant on h(U) = g(fit(U)) - U with a bracket once h changes sign */
-    double u0 = sw->sunlit ? 5.0 : -10.0;
-    double h0 = scb_residual(sw, c, u0, 0, 0, x, &n, &dev);
-    if (!isfinite(h0)) {
-        out->status = dev < 1e29 ? SCB_NO_ROOT : SCB_REJECTED;
-        out->deviance = dev;
-        return;
+    double x[2], n = NAN, dev = NAN, u = NAN;
+    int ok = 0, it = 0;
+    /* a fixed-point start (shadowed: -3 T_e of a fit at 0 V, the usual
+     * depth); shadowed, a scan of U when that fails */
+    double u0 = 5.0;
+    if (!sw->sunlit) {
+        scb_fit_at(sw, c, 0.0, 0, x);
+        double te = kappa_temperature_ev(x[0], pow(10.0, x[1]));
+        u0 = isfinite(te) && te > 0.0 ? -3.0 * te : -10.0;
     }
-    double u1 = u0 + h0, h1 = 0.0;
-    double blo = NAN, bhi = NAN; /* h(blo) > 0, h(bhi) < 0 */
-    if (h0 > 0.0)
-        blo = u0;
-    else
-        bhi = u0;
-    int it, ok = 0, exact = 0;
-    for (it = 1; it < SCB_FP_MAX_ITER; it++) {
-        h1 = scb_residual(sw, c, u1, 1, exact, x, &n, &dev);
-        if (!isfinite(h1))
-            break;
-        if (fabs(h1) < SCB_FP_TOL_V) {
-            if (exact || sw->sunlit) {
-                ok = 1;
-                break;
-            }
-            /* converged on the fast balance: go on with the model's own */
-            exact = 1;
-            blo = bhi = NAN;
-            u0 = u1;
-            h0 = scb_residual(sw, c, u1, 1, 1, x, &n, &dev);
-            if (!isfinite(h0))
-                break;
-            if (fabs(h0) < SCB_FP_TOL_V) {
-                h1 = h0;
-                ok = 1;
-                break;
-            }
-            if (h0 > 0.0)
-                blo = u0;
-            else
-                bhi = u0;
-            u1 = u0 + h0;
-            continue;
-        }
-        if (h1 > 0.0 && (isnan(blo) || u1 > blo))
-            blo = u1;
-        if (h1 < 0.0 && (isnan(bhi) || u1 < bhi))
-            bhi = u1;
-        double un = h1 != h0 ? u1 - h1 * (u1 - u0) / (h1 - h0) : u1 + h1;
-        if (!isnan(blo) && !isnan(bhi) && !(un > fmin(blo, bhi) && un < fmax(blo, bhi)))
-            un = 0.5 * (blo + bhi);
-        if (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < SCB_FP_TOL_V) {
-            u1 = 0.5 * (blo + bhi);
-            h1 = scb_residual(sw, c, u1, 1, exact, x, &n, &dev);
-            ok = isfinite(h1);
-            break;
-        }
-        u0 = u1;
-        h0 = h1;
-        u1 = un;
-    }
+    double h0 = scb_residual(sw, c, u0, !sw->sunlit, 0, x, &n, &dev);
+#ifdef SCB_TRACE
+    printf("  start u0 %.4f h0 %.5f\n", u0, h0);
+#endif
+    it = 1;
+    if (isfinite(h0))
+        ok = scb_solve_fixed(sw, c, u0, h0, u0 + h0, h0 > 0.0 ? u0 : NAN, h0 < 0.0 ? u0 : NAN, x,
+                             &n, &dev, &u, &it);
+    if (!ok && !sw->sunlit)
+        ok = scb_solve_scan(sw, c, x, &n, &dev, &u, &it);
     out->iterations = it;
     out->deviance = dev;
+    int dof = used - 3;
+    out->phi = dof > 0 ? dev / dof : NAN;
+    if (!ok) {
+        /* no self-consistent potential (the deviance is that of the last
+         * trial U, not a verdict on the spectrum) */
+        out->status = dev < 1e29 ? SCB_NO_ROOT : SCB_REJECTED;
+        return;
+    }
+    if (dof > 0 && out->phi > c->reject_phi) {
+        out->status = SCB_REJECTED;
+        return;
+    }
     out->density = n;
     out->kappa = x[0];
     out->theta = pow(10.0, x[1]);
     out->te_ev = kappa_temperature_ev(x[0], out->theta);
-    int dof = used - 3;
-    out->phi = dof > 0 ? dev / dof : NAN;
-    if (!ok) {
-        out->status = SCB_NO_ROOT;
-        return;
-    }
-    if (!(dev < 1e29) || (dof > 0 && out->phi > c->reject_phi)) {
-        out->status = SCB_REJECTED;
-        return;
-    }
-    out->u_sc = u1 + h1; /* g at the last fit */
+    out->u_sc = u;
     double p[3] = {log(n), x[0], log(out->theta)};
-    double s = scb_sigma(sw, c, p, u1);
+    double s = scb_sigma(sw, c, p, u);
     if (isfinite(s) && dof > 0 && out->phi > 1.0)
         s *= sqrt(out->phi);
     out->u_sigma = s;
