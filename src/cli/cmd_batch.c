@@ -35,7 +35,7 @@ static const char *const HELP =
     "                        per-sweep sigmas; reference: the original's formulas;\n"
     "                        docs/physics-modes.md)\n"
     "  --usc-reject-phi PHI  consistent only: reject the kappa fit above this deviance\n"
-    "                        per degree of freedom (default 1000)\n"
+    "                        per degree of freedom (default 1e7)\n"
     "  --losscone-fit-method halekas|lillis   chi2 of the loss-cone fit (default halekas)\n"
     "  --normalization ratio|ratio2           flux normalization (default ratio)\n"
     "  --incident-stat mean|max               incident flux statistic (default mean)\n"

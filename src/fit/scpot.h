@@ -47,7 +47,7 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
 /* The "consistent" estimator (fit/scpot_body.h) for n sweeps on the CPU
  * (OpenMP over sweeps, threads 0 = all): Poisson counts, Liouville
  * mapping, self-consistent charging, sigma. Deterministic per sweep. */
-#define SCPOT_REJECT_PHI_DEFAULT 1000.0
+#define SCPOT_REJECT_PHI_DEFAULT 1e7
 lp_status scpot_estimate_consistent(const er_instrument *inst, double reject_phi,
                                     const scpot_sweep *sweeps, size_t n, int threads,
                                     scpot_result *out, lp_error *err);

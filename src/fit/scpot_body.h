@@ -69,6 +69,7 @@ typedef enum {
 
 typedef struct {
     double u_sc, u_sigma, density, kappa, theta, te_ev, deviance, phi;
+    double u_model_sigma; /* the part of u_sigma from the unseen electrons (0: none) */
     int iterations;
     scb_status status;
 } scb_result;
@@ -79,7 +80,7 @@ LP_HD void scb_config_default(scb_config *c)
     c->kappa_max = KAPPA_MAX;
     c->log10_theta_min = KAPPA_LOG10_THETA_MIN;
     c->log10_theta_max = KAPPA_LOG10_THETA_MAX;
-    c->reject_phi = 1000.0; /* deviance/dof above: the kappa fit is rejected */
+    c->reject_phi = 1e7; /* deviance/dof above: the kappa fit is rejected */
 }
 
 /* Shape a_r of the expected counts for n = 1 m^-3 at potential u. */
@@ -322,7 +323,8 @@ LP_HD double scb_invert_photo(double j)
  * do: the electrons that arrive keep the ambient distribution. A
  * Simpson's rule in ln E over SCB_BALANCE_POINTS points from max(|U|, 1 eV)
  * to 20 keV (the integrand is smooth in ln E: ~1e-6 relative). */
-LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
+LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, double e_lo,
+                                double scale)
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
     double theta = kappa_theta_from_temperature(kappa, te_ev);
@@ -338,7 +340,7 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
             double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
             double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
                           LP_ELECTRON_MASS_EV_S2_M2;
-            double phi = 0.25 * flux * 1e4 * e;
+            double phi = 0.25 * flux * 1e4 * e * (e < e_lo ? scale : 1.0);
             double x = (e - au) / SEE_E_MAX_EV;
             double w = (i == 0 || i == SCB_BALANCE_POINTS - 1) ? 1.0 : (i % 2 ? 4.0 : 2.0);
             je += w * phi;
@@ -352,11 +354,18 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
     return ji + q * jsee - q * je;
 }
 
+/* The balance as modelled (no scaling of the unseen part). */
+LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
+{
+    return scb_balance_scaled(n, kappa, te_ev, u, 0.0, 1.0);
+}
+
 /* Shadowed U_sc: the first stable root of F below 0 V (F < 0 above it,
  * F > 0 below: a spacecraft charging from 0 V stops there), from a
  * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
  * reference bracket), refined by bisection-secant (Illinois). */
-LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
+LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, double e_lo,
+                             double scale)
 {
     if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
         return NAN;
@@ -366,14 +375,14 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
          * where the root moves little between iterations) */
         lo = 1.02 * hint - 0.05;
         hi = fmin(0.98 * hint + 0.05, 0.0);
-        flo = scb_balance(n, kappa, te_ev, lo);
-        fhi = scb_balance(n, kappa, te_ev, hi);
+        flo = scb_balance_scaled(n, kappa, te_ev, lo, e_lo, scale);
+        fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale);
         if (!(flo > 0.0 && fhi <= 0.0))
             lo = NAN;
     }
     if (isnan(lo)) {
         hi = 0.0;
-        fhi = scb_balance(n, kappa, te_ev, 0.0);
+        fhi = scb_balance_scaled(n, kappa, te_ev, 0.0, e_lo, scale);
         if (fhi > 0.0)
             return NAN; /* no net electron current at 0 V: not negative */
     }
@@ -384,7 +393,7 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
             double u = a * pow(umin / a, (double)k / SCB_SCAN_POINTS);
             if (u >= hi)
                 continue;
-            double f = scb_balance(n, kappa, te_ev, u);
+            double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale);
             if (f > 0.0) {
                 lo = u;
                 flo = f;
@@ -402,7 +411,7 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
         double u = (lo * fhi - hi * flo) / (fhi - flo);
         if (!(u > lo && u < hi))
             u = 0.5 * (lo + hi);
-        double f = scb_balance(n, kappa, te_ev, u);
+        double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale);
         if (f > 0.0) {
             lo = u;
             flo = f;
@@ -423,13 +432,24 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint)
 }
 
 /* g: U_sc of the charging model for the ambient (n, κ, θ); `hint` (NaN:
- * none) lets a shadowed root be searched near it first. */
+ * none) lets a shadowed root be searched near it first. The _scaled form
+ * multiplies the electron flux below the ambient energy e_lo (what the
+ * instrument does not see) by `scale`. */
+LP_HD double scb_charging_scaled(int sunlit, double n, double kappa, double theta, double hint,
+                                 double e_lo, double scale)
+{
+    if (sunlit) {
+        double lo = SC_JE_E_MIN_EV, hi = SC_JE_E_MAX_EV;
+        double cut = e_lo < lo ? lo : (e_lo > hi ? hi : e_lo);
+        return scb_invert_photo(scale * scb_electron_current(n, kappa, theta, lo, cut) +
+                                scb_electron_current(n, kappa, theta, cut, hi));
+    }
+    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint, e_lo, scale);
+}
+
 LP_HD double scb_charging(int sunlit, double n, double kappa, double theta, double hint)
 {
-    if (sunlit)
-        return scb_invert_photo(
-            scb_electron_current(n, kappa, theta, SC_JE_E_MIN_EV, SC_JE_E_MAX_EV));
-    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint);
+    return scb_charging_scaled(sunlit, n, kappa, theta, hint, 0.0, 1.0);
 }
 
 /* h(U) = g(fit(U)) - U, with the fit's parameters in x (warm) and *n. */
@@ -565,9 +585,6 @@ LP_HD int scb_solve_fixed(const scb_sweep *sw, const scb_config *c, double u0, d
     for (int it = 1; it < SCB_FP_MAX_ITER; it++) {
         *iterations += 1;
         double h1 = scb_residual(sw, c, u1, 1, hint, x, n, dev);
-#ifdef SCB_TRACE
-        printf("  it %d u1 %.4f h1 %.5f blo %g bhi %g\n", it, u1, h1, blo, bhi);
-#endif
         if (!isfinite(h1)) {
             /* no charging root for that fit: step back halfway */
             if (++halvings > 8)
@@ -655,9 +672,6 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         u0 = isfinite(te) && te > 0.0 ? -3.0 * te : -10.0;
     }
     double h0 = scb_residual(sw, c, u0, !sw->sunlit, 0, x, &n, &dev);
-#ifdef SCB_TRACE
-    printf("  start u0 %.4f h0 %.5f\n", u0, h0);
-#endif
     it = 1;
     if (isfinite(h0))
         ok = scb_solve_fixed(sw, c, u0, h0, u0 + h0, h0 > 0.0 ? u0 : NAN, h0 < 0.0 ? u0 : NAN, x,
@@ -687,6 +701,26 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     double s = scb_sigma(sw, c, p, u);
     if (isfinite(s) && dof > 0 && out->phi > 1.0)
         s *= sqrt(out->phi);
+    /* a kappa that does not describe the measured spectrum (deviance above
+     * its 0.1 % chi-square quantile, ~dof + 3.1 sqrt(2 dof)) says nothing
+     * reliable about the electrons below the lowest measured ambient energy:
+     * their current is then known to ±100 % only */
+    if (isfinite(s) && dof > 0 && dev > dof + 3.1 * sqrt(2.0 * dof)) {
+        double e_lo = 1e300;
+        for (int i = 0; i < sw->n_rows; i++)
+            if (sw->exposure[i] > 0.0 && sw->energy[i] < e_lo)
+                e_lo = sw->energy[i];
+        e_lo -= u;
+        double th = out->theta;
+        double u0 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 0.0);
+        double u2 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 2.0);
+        double m = isfinite(u0) && isfinite(u2) ? 0.5 * fabs(u2 - u0)
+                   : isfinite(u0)              ? fabs(u0 - u)
+                   : isfinite(u2)              ? fabs(u2 - u)
+                                               : fabs(u);
+        out->u_model_sigma = m;
+        s = sqrt(s * s + m * m);
+    }
     out->u_sigma = s;
     out->status = SCB_OK;
 }
