@@ -143,7 +143,8 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_scalar_str(w, "meta_version", LPMAP_VERSION, err));
     ADD(npz_add_scalar_str(w, "meta_command_line", o->command_line ? o->command_line : "", err));
     ADD(npz_add_scalar_str(w, "meta_physics",
-                           o->physics == PHYSICS_REFERENCE ? "reference" : PHYSICS_DEFAULT_NAME, err));
+                           o->physics == PHYSICS_REFERENCE ? "reference" : PHYSICS_DEFAULT_NAME,
+                           err));
     ADD(npz_add_scalar_str(w, "meta_fit_method",
                            o->method == FIT_METHOD_LILLIS ? "lillis" : "halekas", err));
     ADD(npz_add_scalar_str(w, "meta_normalization",
