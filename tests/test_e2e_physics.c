@@ -213,8 +213,8 @@ static void score(const char *npz_path, const truth_table *t, scores *s)
             "1 sigma %d/%d, 3 sigma %d/%d; U_surface %d/%d, sunlit median %.4g V (%d), "
             "1 sigma %d/%d\n",
             npz_path, s->usc_have, s->usc_truth, s->sun_med, s->sun_n, s->shadow_rel_med,
-            s->shadow_n, s->in1, s->sig_n, s->in3, s->sig_n, s->foot_have, s->foot,
-            s->surf_sun_med, s->surf_sun_n, s->surf_in1, s->surf_sig_n);
+            s->shadow_n, s->in1, s->sig_n, s->in3, s->sig_n, s->foot_have, s->foot, s->surf_sun_med,
+            s->surf_sun_n, s->surf_in1, s->surf_sig_n);
 }
 
 static void need_runs(void)

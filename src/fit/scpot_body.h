@@ -38,7 +38,7 @@
 #define SCB_GRID_KAPPA 6
 #define SCB_GRID_THETA 17
 #define SCB_FP_MAX_ITER 30
-#define SCB_FP_TOL_V 0.002   /* fixed point: |g - U| below this + REL·|U| */
+#define SCB_FP_TOL_V 0.002 /* fixed point: |g - U| below this + REL·|U| */
 #define SCB_FP_TOL_REL 1e-5
 #define SCB_MIN_ROWS 4         /* rows with exposure */
 #define SCB_MIN_COUNTS 30.0    /* total counts of the used channels */
@@ -111,8 +111,7 @@ LP_HD void scb_shape(const scb_sweep *sw, double kappa, double theta, double u, 
 
 /* Poisson deviance with n profiled: n̂ = ΣK/Σa, D = 2 Σ K ln(K/(n̂ a)).
  * Returns D (1e30 when the model has no counts where data do). */
-LP_HD double scb_profile(const scb_sweep *sw, double kappa, double theta, double u,
-                         double *n_out)
+LP_HD double scb_profile(const scb_sweep *sw, double kappa, double theta, double u, double *n_out)
 {
     double a[LP_N_ENERGIES], sa = 0.0, sk = 0.0;
     scb_shape(sw, kappa, theta, u, a);
@@ -224,9 +223,9 @@ LP_HD double scb_levmar(const scb_sweep *sw, const scb_config *c, double u, doub
                 mu *= 10.0;
                 continue;
             }
-            double q[3] = {p[0] + b[0][0], scb_clamp(p[1] + b[1][0], c->kappa_min, c->kappa_max),
-                           scb_clamp(p[2] + b[2][0], c->log10_theta_min * ln10,
-                                     c->log10_theta_max * ln10)};
+            double q[3] = {
+                p[0] + b[0][0], scb_clamp(p[1] + b[1][0], c->kappa_min, c->kappa_max),
+                scb_clamp(p[2] + b[2][0], c->log10_theta_min * ln10, c->log10_theta_max * ln10)};
             double lq[LP_N_ENERGIES], fq = scb_deviance(sw, q, u, lq);
             if (fq < f) {
                 double df = f - fq;
@@ -350,7 +349,8 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
         jsee *= h / 3.0;
     }
     double ti = te_ev + LP_EPS;
-    double ji = q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
+    double ji =
+        q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
     return ji + q * jsee - q * je;
 }
 
@@ -599,8 +599,8 @@ LP_HD int scb_solve_fixed(const scb_sweep *sw, const scb_config *c, double u0, d
         double tol = SCB_FP_TOL_V + SCB_FP_TOL_REL * fabs(u1);
         if (fabs(h1) < tol || (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < tol)) {
             /* the root near the hint must be the first stable one below 0 V */
-            double g = sw->sunlit || !hint ? u1 + h1
-                                           : scb_charging(0, *n, x[0], pow(10.0, x[1]), NAN);
+            double g =
+                sw->sunlit || !hint ? u1 + h1 : scb_charging(0, *n, x[0], pow(10.0, x[1]), NAN);
             if (fabs(g - (u1 + h1)) < tol) {
                 *u = g;
                 return 1;
@@ -715,9 +715,9 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         double u0 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 0.0);
         double u2 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 2.0);
         double m = isfinite(u0) && isfinite(u2) ? 0.5 * fabs(u2 - u0)
-                   : isfinite(u0)              ? fabs(u0 - u)
-                   : isfinite(u2)              ? fabs(u2 - u)
-                                               : fabs(u);
+                   : isfinite(u0)               ? fabs(u0 - u)
+                   : isfinite(u2)               ? fabs(u2 - u)
+                                                : fabs(u);
         out->u_model_sigma = m;
         s = sqrt(s * s + m * m);
     }
