@@ -34,13 +34,13 @@ static uint8_t take(reader *r)
 
 static size_t elem_size(npz_dtype d)
 {
-    return d == NPZ_FLOAT64 || d == NPZ_INT64 ? 8 : 1;
+    return d == NPZ_FLOAT64 || d == NPZ_INT64 || d == NPZ_DATETIME64_MS ? 8 : 1;
 }
 
 static void plan_one(reader *r, plan_array *a)
 {
     uint8_t b = take(r);
-    a->dtype = (npz_dtype)(b % 5);
+    a->dtype = (npz_dtype)(b % 6);
     a->ndim = (b >> 3) & 1;
     a->n = a->ndim ? take(r) % (MAX_N + 1) : 1;
     a->width = 1 + take(r) % MAX_WIDTH;

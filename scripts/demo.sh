@@ -5,7 +5,10 @@
 # it (`--fast`: the GPU when one is usable, else the CPU path), then print
 # how well the injected surface potential was recovered and where the NPZ
 # and the pictures went.
-#   scripts/demo.sh                 (environment: DEMO_DAYS, DEMO_START, DEMO_DIR, BUILD)
+# The comparison prints the issue #15 figures too (U_sc and U_surface
+# coverage and errors, sigma calibration when the NPZ has the sigma keys).
+#   scripts/demo.sh                 (environment: DEMO_DAYS, DEMO_START, DEMO_DIR, BUILD,
+#                                    DEMO_PLASMA=kappa|core-halo)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -13,6 +16,7 @@ DEMO_DIR=${DEMO_DIR:-artifacts/demo}
 DEMO_START=${DEMO_START:-1998-04-01}
 DEMO_DAYS=${DEMO_DAYS:-30}
 SEED=${SEED:-42}
+DEMO_PLASMA=${DEMO_PLASMA:-kappa}
 
 t_start=$(date +%s.%N)
 scripts/install-deps.sh
@@ -22,9 +26,10 @@ LPMAP="$BUILD/lpmap"
 "$LPMAP" info || true
 
 echo
-echo "== simulating $DEMO_DAYS day(s) from $DEMO_START into $DEMO_DIR/data (seed $SEED)"
+echo "== simulating $DEMO_DAYS day(s) from $DEMO_START into $DEMO_DIR/data (seed $SEED, plasma $DEMO_PLASMA)"
 t0=$(date +%s.%N)
-"$LPMAP" simulate --out "$DEMO_DIR/data" --start "$DEMO_START" --days "$DEMO_DAYS" --seed "$SEED" --overwrite
+"$LPMAP" simulate --out "$DEMO_DIR/data" --start "$DEMO_START" --days "$DEMO_DAYS" --seed "$SEED" \
+    --plasma "$DEMO_PLASMA" --overwrite
 t1=$(date +%s.%N)
 
 echo

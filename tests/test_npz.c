@@ -44,6 +44,9 @@ static void write_sample(const char *path, int force_zip64)
     for (int k = 0; k < N_BIG; k++)
         snprintf(big[k], sizeof big[k], "row %d", k);
     assert_int_equal(npz_add_str(w, "big", &big[0][0], sizeof big[0], N_BIG, 64, &err), LP_OK);
+    /* datetime64[ms]: 1998-04-01T00:00:17.125, the epoch, NaT, before 1970 */
+    int64_t dt[4] = {891388817125LL, 0, NPZ_NAT, -86400000LL};
+    assert_int_equal(npz_add_datetime64_ms(w, "dt", dt, 4, &err), LP_OK);
     assert_int_equal(npz_add_f64(w, "empty_f", NULL, 0, &err), LP_OK);
     assert_int_equal(npz_add_i64(w, "empty_i", NULL, 0, &err), LP_OK);
     assert_int_equal(npz_add_bool(w, "empty_b", NULL, 0, &err), LP_OK);
@@ -81,6 +84,7 @@ static const char *const check_py =
     "path, zip64 = sys.argv[1], sys.argv[2] == '1'\n"
     "d = np.load(path, allow_pickle=False)\n"
     "keys = ['f','i','b8','bo','s','full','cut','big','empty_f','empty_i','empty_b','empty_s',\n"
+    "        'dt',\n"
     "        'meta_x','meta_n','meta_s','meta_empty','meta_b','meta_i8']\n"
     "keys += ['k%03d' % k for k in range(100)]\n"
     "assert sorted(d.files) == sorted(keys), sorted(set(d.files) ^ set(keys))\n"
@@ -96,6 +100,9 @@ static const char *const check_py =
     "assert f[3] == 0 and math.copysign(1, f[3]) == -1 and f[4] == math.inf\n"
     "assert f[5] == 5e-324 and f[6] == 0.1\n"
     "chk('i', '<i8', (3,), [-2**63, 0, 2**63 - 1])\n"
+    "t = d['dt']; assert t.dtype == np.dtype('<M8[ms]'), t.dtype\n"
+    "assert t[0] == np.datetime64('1998-04-01T00:00:17.125') and t[1] == np.datetime64(0, 'ms')\n"
+    "assert np.isnat(t[2]) and str(t[3]) == '1969-12-31T00:00:00.000'\n"
     "chk('b8', '|i1', (4,), [-128, -1, 0, 127])\n"
     "chk('bo', '|b1', (4,), [True, False, True, False])\n"
     "chk('s', '<U64', (6,), ['1998-04-01T00:', '\\u00b5s ok', '\\u65e5\\u672c', '',\n"
@@ -143,7 +150,7 @@ static void test_numpy_round_trip(void **state)
         }
         snprintf(cmd, sizeof cmd, "%s %s %s %d", py, script, path, zip64);
         int rc = ts_run(cmd, out, sizeof out);
-        if (rc != 0 || !strstr(out, "numpy-ok 118"))
+        if (rc != 0 || !strstr(out, "numpy-ok 119"))
             fail_msg("zip64=%d: numpy check failed (rc %d):\n%s", zip64, rc, out);
     }
     /* the environment knob forces ZIP64 the same way */
@@ -152,7 +159,7 @@ static void test_numpy_round_trip(void **state)
     unsetenv("LPMAP_NPZ_FORCE_ZIP64");
     snprintf(cmd, sizeof cmd, "%s %s %s 1", py, script, path);
     assert_int_equal(ts_run(cmd, out, sizeof out), 0);
-    assert_non_null(strstr(out, "numpy-ok 118"));
+    assert_non_null(strstr(out, "numpy-ok 119"));
     ts_rmtree(dir);
 }
 

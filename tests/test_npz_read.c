@@ -53,7 +53,8 @@ static const char *const GEN =
     "         u=np.array(['1998-04-01T00:00:01', '', 'Mond\\u00e9'], dtype='<U64'),\n"
     "         s=np.float64(3.25),\n"
     "         m=np.arange(6, dtype='<f8').reshape(2, 3),\n"
-    "         e=np.zeros(0))\n"
+    "         e=np.zeros(0),\n"
+    "         t=np.array(['1998-04-01T00:00:17.125', 'NaT'], dtype='datetime64[ms]'))\n"
     "(np.savez_compressed if sys.argv[1].endswith('z.npz') else np.savez)(sys.argv[1], **d)\n";
 
 static void check_contents(const char *path)
@@ -61,7 +62,7 @@ static void check_contents(const char *path)
     lp_error err = {0};
     npz_file *f;
     assert_int_equal(npz_read_open(path, &f, &err), LP_OK);
-    assert_int_equal(npz_read_count(f), 8);
+    assert_int_equal(npz_read_count(f), 9);
     assert_true(npz_read_has(f, "f"));
     assert_false(npz_read_has(f, "nope"));
 
@@ -121,6 +122,14 @@ static void check_contents(const char *path)
     assert_int_equal(npz_read_f64(f, "c", &v, &n, &err), LP_OK);
     assert_int_equal(n, 3);
     assert_true(v[0] == -1.0 && v[2] == 1.0);
+    free(v);
+    /* datetime64[ms]: ms since the epoch, NaT as NaN */
+    assert_int_equal(npz_read_array(f, "t", &a, &err), LP_OK);
+    assert_int_equal(a.dtype, NPZ_DATETIME64_MS);
+    assert_true(((int64_t *)a.data)[0] == 891388817125LL && ((int64_t *)a.data)[1] == NPZ_NAT);
+    npz_array_free(&a);
+    assert_int_equal(npz_read_f64(f, "t", &v, &n, &err), LP_OK);
+    assert_true(n == 2 && v[0] == 891388817125.0 && isnan(v[1]));
     free(v);
     assert_int_equal(npz_read_f64(f, "u", &v, &n, &err), LP_ERR_FORMAT);
     assert_non_null(strstr(err.message, "holds text"));

@@ -95,6 +95,26 @@ static void test_status_names(void **state)
     assert_string_equal(fit_flag_name(FIT_FLAG_COUNT), "unknown");
 }
 
+/* UTC text -> ms since the epoch (rows_datetime), checked against dates
+ * whose Unix time is known; malformed text is refused. */
+static void test_utc_to_unix_ms(void **state)
+{
+    (void)state;
+    int64_t ms = -1;
+    assert_true(results_utc_to_unix_ms("1970-01-01T00:00:00.000", &ms) && ms == 0);
+    assert_true(results_utc_to_unix_ms("1998-04-01T00:00:17.125", &ms) && ms == 891388817125LL);
+    assert_true(results_utc_to_unix_ms("1998-05-01T00:00:17", &ms) && ms == 893980817000LL);
+    assert_true(results_utc_to_unix_ms("2000-02-29 12:30:05.5", &ms) && ms == 951827405500LL);
+    assert_true(results_utc_to_unix_ms("1969-12-31T23:59:59.999", &ms) && ms == -1);
+    assert_true(results_utc_to_unix_ms("1998-12-31T23:59:60.000", &ms) &&
+                ms == 915148800000LL); /* a leap second reads as the next second, as NumPy */
+    assert_false(results_utc_to_unix_ms("1998-13-01T00:00:00", &ms));
+    assert_false(results_utc_to_unix_ms("1998-04-01", &ms));
+    assert_false(results_utc_to_unix_ms("1998-04-01T00:00:00.", &ms));
+    assert_false(results_utc_to_unix_ms("1998-04-01T00:00:00x", &ms));
+    assert_false(results_utc_to_unix_ms("garbage", &ms));
+}
+
 static void test_defaults(void **state)
 {
     (void)state;
@@ -111,10 +131,9 @@ static void test_defaults(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_columns_and_order),
-        cmocka_unit_test(test_output_names),
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_status_names),
+        cmocka_unit_test(test_columns_and_order), cmocka_unit_test(test_output_names),
+        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_status_names),
+        cmocka_unit_test(test_utc_to_unix_ms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

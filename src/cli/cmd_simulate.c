@@ -40,11 +40,15 @@ static const char *const HELP =
     "  -h, --help            this help\n"
     "\n"
     "checking a batch result against the truth (the README demo and the end-to-end tests):\n"
-    "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--json]\n"
+    "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--check-targets] [--json]\n"
     "    prints sweeps fitted, median/p90 |dU_surface|, footpoint, polarity,\n"
     "    illumination and U_sc agreement; --check exits 1 when a tolerance of\n"
     "    spec/quality.md §2 is missed (footpoints 0.01 deg, polarity and illumination\n"
-    "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V).\n"
+    "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V);\n"
+    "    it also prints the figures of issue #15 (U_sc and U_surface coverage, U_surface\n"
+    "    error with the spacecraft sunlit / shadowed, sigma calibration); --check-targets\n"
+    "    exits 1 when one of those targets is missed (core-halo thresholds for a\n"
+    "    core-halo run).\n"
     "\n"
     "exit codes: 0 success, 1 the run failed, 2 usage error.\n";
 
@@ -60,10 +64,11 @@ enum {
     OPT_TRUTH,
     OPT_CHECK,
     OPT_JSON,
-    OPT_PLASMA
+    OPT_PLASMA,
+    OPT_TARGETS
 };
 
-static int run_compare(const char *npz, const char *truth, int check, int json)
+static int run_compare(const char *npz, const char *truth, int check, int targets, int json)
 {
     sim_comparison c;
     lp_error err;
@@ -73,9 +78,12 @@ static int run_compare(const char *npz, const char *truth, int check, int json)
         return EXIT_FAILED;
     }
     sim_comparison_print(stdout, &c, json);
-    if (check && sim_comparison_check(&c, stderr) > 0)
-        return EXIT_FAILED;
-    return 0;
+    int bad = 0;
+    if (check)
+        bad += sim_comparison_check(&c, stderr);
+    if (targets)
+        bad += sim_comparison_check_targets(&c, stderr);
+    return bad > 0 ? EXIT_FAILED : 0;
 }
 
 static int parse_date(const char *s, int *y, int *m, int *d)
@@ -100,13 +108,14 @@ int cmd_simulate(int argc, char **argv)
                                              {"check", no_argument, 0, OPT_CHECK},
                                              {"json", no_argument, 0, OPT_JSON},
                                              {"plasma", required_argument, 0, OPT_PLASMA},
+                                             {"check-targets", no_argument, 0, OPT_TARGETS},
                                              {"verbose", no_argument, 0, 'v'},
                                              {"quiet", no_argument, 0, 'q'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     sim_options o;
     sim_options_init(&o);
-    int verbose = 0, quiet = 0, c, check = 0, json = 0, plasma_given = 0;
+    int verbose = 0, quiet = 0, c, check = 0, json = 0, plasma_given = 0, targets = 0;
     const char *compare_npz = NULL, *truth = NULL;
     long l;
     opterr = 0;
@@ -151,6 +160,7 @@ int cmd_simulate(int argc, char **argv)
         case OPT_COMPARE: compare_npz = optarg; break;
         case OPT_TRUTH: truth = optarg; break;
         case OPT_CHECK: check = 1; break;
+        case OPT_TARGETS: targets = 1; break;
         case OPT_JSON: json = 1; break;
         case 'v': verbose++; break;
         case 'q': quiet++; break;
@@ -163,13 +173,13 @@ int cmd_simulate(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("simulate", "unexpected argument '%s'", argv[optind]);
-    if (compare_npz || truth || check || json) {
+    if (compare_npz || truth || check || json || targets) {
         if (!compare_npz || !truth)
             return cli_usage_error("simulate", "--compare NPZ and --truth CSV go together");
         if (plasma_given) /* the truth file says which plasma each sweep had */
             return cli_usage_error("simulate", "--plasma makes no sense with --compare");
         cli_set_verbosity(verbose, quiet);
-        return run_compare(compare_npz, truth, check, json);
+        return run_compare(compare_npz, truth, check, targets, json);
     }
     if (!o.out_dir)
         return cli_usage_error("simulate", "--out DIR is required");

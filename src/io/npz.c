@@ -180,6 +180,10 @@ lp_status npz_writer_add(npz_writer *w, const char *name, npz_dtype dtype, int n
         item = 8;
         strcpy(descr, "<f8");
         break;
+    case NPZ_DATETIME64_MS:
+        item = 8;
+        strcpy(descr, "<M8[ms]");
+        break;
     case NPZ_UNICODE:
         if (width < 1 || width > 1 << 20 || stride == 0)
             return lp_error_set(err, LP_ERR_USAGE, "%s: bad string width %d / stride %zu", name,
@@ -313,6 +317,12 @@ lp_status npz_add_f64(npz_writer *w, const char *name, const double *v, size_t n
 {
     return npz_writer_add(w, name, NPZ_FLOAT64, 1, n, v, 0, 0, err);
 }
+lp_status npz_add_datetime64_ms(npz_writer *w, const char *name, const int64_t *ms, size_t n,
+                                lp_error *err)
+{
+    return npz_writer_add(w, name, NPZ_DATETIME64_MS, 1, n, ms, 0, 0, err);
+}
+
 lp_status npz_add_i64(npz_writer *w, const char *name, const int64_t *v, size_t n, lp_error *err)
 {
     return npz_writer_add(w, name, NPZ_INT64, 1, n, v, 0, 0, err);

@@ -10,7 +10,17 @@
 
 #include "core/status.h"
 
-typedef enum { NPZ_BOOL, NPZ_INT8, NPZ_INT64, NPZ_FLOAT64, NPZ_UNICODE } npz_dtype;
+/* NPZ_DATETIME64_MS: int64 milliseconds since 1970-01-01T00:00:00 UTC
+ * (numpy.datetime64[ms], '<M8[ms]'); INT64_MIN is NaT. */
+typedef enum {
+    NPZ_BOOL,
+    NPZ_INT8,
+    NPZ_INT64,
+    NPZ_FLOAT64,
+    NPZ_UNICODE,
+    NPZ_DATETIME64_MS
+} npz_dtype;
+#define NPZ_NAT INT64_MIN
 
 typedef struct npz_writer npz_writer;
 
@@ -31,6 +41,9 @@ lp_status npz_add_i8(npz_writer *w, const char *name, const int8_t *v, size_t n,
 lp_status npz_add_bool(npz_writer *w, const char *name, const uint8_t *v, size_t n, lp_error *err);
 lp_status npz_add_str(npz_writer *w, const char *name, const char *strings, size_t stride, size_t n,
                       int width, lp_error *err);
+/* datetime64[ms]: milliseconds since the Unix epoch, NPZ_NAT for none. */
+lp_status npz_add_datetime64_ms(npz_writer *w, const char *name, const int64_t *ms, size_t n,
+                                lp_error *err);
 /* 0-d scalars. */
 lp_status npz_add_scalar_f64(npz_writer *w, const char *name, double v, lp_error *err);
 lp_status npz_add_scalar_i64(npz_writer *w, const char *name, int64_t v, lp_error *err);

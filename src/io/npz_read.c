@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,9 @@ static lp_status parse_dtype(const char *descr, npz_array *a, size_t *itemsize, 
     } else if (!strcmp(descr, "<i8")) {
         a->dtype = NPZ_INT64;
         *itemsize = 8;
+    } else if (!strcmp(descr, "<M8[ms]")) {
+        a->dtype = NPZ_DATETIME64_MS;
+        *itemsize = 8;
     } else if (!strcmp(descr, "|i1") || !strcmp(descr, "<i1")) {
         a->dtype = NPZ_INT8;
         *itemsize = 1;
@@ -346,7 +350,8 @@ static lp_status parse_dtype(const char *descr, npz_array *a, size_t *itemsize, 
     } else {
         return lp_error_set(
             err, LP_ERR_UNSUPPORTED,
-            "%s: dtype '%s' is not supported (expected <f8, <i8, |i1, |b1 or <U{n})", what, descr);
+            "%s: dtype '%s' is not supported (expected <f8, <i8, <M8[ms], |i1, |b1 or <U{n})", what,
+            descr);
     }
     return LP_OK;
 }
@@ -638,6 +643,11 @@ lp_status npz_read_f64(npz_file *f, const char *key, double **out, size_t *n, lp
         switch (a.dtype) {
         case NPZ_FLOAT64: v[i] = ((const double *)a.data)[i]; break;
         case NPZ_INT64: v[i] = (double)((const int64_t *)a.data)[i]; break;
+        case NPZ_DATETIME64_MS: { /* ms since the epoch; NaT -> NaN */
+            int64_t ms = ((const int64_t *)a.data)[i];
+            v[i] = ms == NPZ_NAT ? NAN : (double)ms;
+            break;
+        }
         case NPZ_INT8: v[i] = ((const int8_t *)a.data)[i]; break;
         default: v[i] = ((const uint8_t *)a.data)[i]; break;
         }

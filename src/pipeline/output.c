@@ -9,6 +9,7 @@
 
 #include "core/cancel.h"
 #include "pipeline/stages.h"
+#include "pipeline/sweep_status.h"
 
 void output_path(const batch_options *o, char *buf, size_t n)
 {
@@ -73,6 +74,10 @@ static lp_status add_rows(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_i8(w, "rows_environment_class", R->rows[ROW_ENV].data, nr, err));
     ADD(npz_add_f64(w, "rows_spacecraft_potential_sigma", R->rows[ROW_USC_SIGMA].data, nr, err));
     ADD(npz_add_f64(w, "rows_projected_potential_sigma", R->rows[ROW_USURF_SIGMA].data, nr, err));
+    /* issue #15: numeric time and status of every row */
+    ADD(npz_add_f64(w, "rows_et", R->rows[ROW_ET].data, nr, err));
+    ADD(npz_add_datetime64_ms(w, "rows_datetime", R->rows[ROW_DATETIME].data, nr, err));
+    ADD(npz_add_i8(w, "rows_status", R->rows[ROW_STATUS].data, nr, err));
     if (ctx->lc.emit_u_width_qc) {
         ADD(npz_add_f64(w, "rows_u_width_lhs_dchi2red_0p001", R->rows[ROW_UWIDTH].data, nr, err));
         ADD(npz_add_bool(w, "rows_u_is_identifiable_lhs_dchi2red_0p001", R->rows[ROW_UIDENT].data,
@@ -110,6 +115,9 @@ static lp_status add_spectra(npz_writer *w, const batch_context *ctx, lp_error *
     ADD(npz_add_f64(w, "spec_spacecraft_potential", col[SPEC_USC], ns, err));
     ADD(npz_add_f64(w, "spec_spacecraft_potential_sigma", col[SPEC_USC_SIGMA], ns, err));
     ADD(npz_add_f64(w, "spec_u_surface_sigma", col[SPEC_USURF_SIGMA], ns, err));
+    /* issue #15: status codes */
+    ADD(npz_add_i8(w, "spec_status", col[SPEC_STATUS], ns, err));
+    ADD(npz_add_i8(w, "spec_fit_flags", col[SPEC_FIT_FLAGS], ns, err));
     if (ctx->lc.emit_u_width_qc) {
         ADD(npz_add_f64(w, "spec_u_width_lhs_dchi2red_0p001", col[SPEC_UWIDTH], ns, err));
         ADD(npz_add_bool(w, "spec_u_is_identifiable_lhs_dchi2red_0p001", col[SPEC_UIDENT], ns,
@@ -133,6 +141,20 @@ static const char *dtype_name(fit_dtype d)
     case DTYPE_FP64: return "fp64";
     default: return "auto";
     }
+}
+
+/* issue #15: meta_status_names[code] and meta_fit_flag_names[bit]. */
+static lp_status add_status_names(npz_writer *w, lp_error *err)
+{
+    char *status[SWEEP_STATUS_COUNT], *flags[FIT_FLAG_COUNT];
+    for (int i = 0; i < SWEEP_STATUS_COUNT; i++)
+        status[i] = (char *)sweep_status_name(i);
+    for (int i = 0; i < FIT_FLAG_COUNT; i++)
+        flags[i] = (char *)fit_flag_name(i);
+    lp_status st = add_string_list(w, "meta_status_names", status, SWEEP_STATUS_COUNT, err);
+    if (st == LP_OK)
+        st = add_string_list(w, "meta_fit_flag_names", flags, FIT_FLAG_COUNT, err);
+    return st;
 }
 
 static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err)
@@ -227,6 +249,7 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
         snprintf(key, sizeof key, "meta_seconds_%s", batch_stage_name((batch_stage)k));
         ADD(npz_add_scalar_f64(w, key, ctx->stage_s[k], err));
     }
+    ADD(add_status_names(w, err));
     ADD(npz_add_scalar_f64(w, "meta_seconds_total", progress_now() - ctx->wall_start, err));
 fail:
     return st;

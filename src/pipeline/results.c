@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/constants.h"
+#include "io/npz.h"
 #include "pipeline/stages.h"
+#include "pipeline/sweep_status.h"
 
 static const size_t row_elem[ROW_NCOLS] = {[ROW_SPEC_NO] = 8,
                                            [ROW_UTC] = ER_TEXT_WIDTH,
@@ -30,7 +32,10 @@ static const size_t row_elem[ROW_NCOLS] = {[ROW_SPEC_NO] = 8,
                                            [ROW_UWIDTH] = 8,
                                            [ROW_UIDENT] = 1,
                                            [ROW_USC_SIGMA] = 8,
-                                           [ROW_USURF_SIGMA] = 8};
+                                           [ROW_USURF_SIGMA] = 8,
+                                           [ROW_ET] = 8,
+                                           [ROW_DATETIME] = 8,
+                                           [ROW_STATUS] = 1};
 
 static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_TIME_START] = ER_TEXT_WIDTH,
@@ -47,7 +52,9 @@ static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_UIDENT] = 1,
                                              [SPEC_USC] = 8,
                                              [SPEC_USC_SIGMA] = 8,
-                                             [SPEC_USURF_SIGMA] = 8};
+                                             [SPEC_USURF_SIGMA] = 8,
+                                             [SPEC_STATUS] = 1,
+                                             [SPEC_FIT_FLAGS] = 1};
 
 void results_init(batch_results *r)
 {
@@ -93,6 +100,104 @@ size_t results_n_spec(const batch_results *r)
     return r->spec[SPEC_SPEC_NO].n;
 }
 
+/* ---- issue #15: status codes and numeric time ---- */
+
+/* Why a sweep has no fit (sweep_status.h). Checked from the most basic
+ * cause on: geometry, footpoint, U_sc, then the loss-cone fit, so the code
+ * names what a scientist would have to fix first. */
+static int8_t sweep_status_of(const day_work *d, size_t s0, int rows, const scpot_result *u,
+                              const losscone_result *f)
+{
+    if (isfinite(f->u_surface))
+        return SWEEP_OK;
+    int any_geo = 0, any_foot = 0;
+    for (int i = 0; i < rows; i++) {
+        const row_geometry *g = &d->geo[s0 + (size_t)i];
+        any_geo |= g->ok != 0;
+        any_foot |= g->ok && g->polarity != 0;
+    }
+    if (!any_geo || (!isfinite(u->u_sc) && u->status == SCPOT_NO_GEOMETRY))
+        return SWEEP_NO_GEOMETRY;
+    if (!any_foot)
+        return SWEEP_NO_FOOTPOINT;
+    if (!isfinite(u->u_sc))
+        return u->status == SCPOT_BAD_KAPPA_FIT ? SWEEP_USC_KAPPA_REJECTED
+               : u->status == SCPOT_NO_DATA     ? SWEEP_USC_NO_DATA
+                                                : SWEEP_USC_NO_ROOT;
+    if (f->status == LC_INVALID)
+        return SWEEP_LC_REJECTED;
+    return SWEEP_LC_NO_DATA;
+}
+
+/* x within 1e-4 of the range of [lo, hi] from either end (an optimizer that
+ * ends on a bound stops there to within its line-search tolerance). */
+static int at_bound(double x, double lo, double hi)
+{
+    double tol = 1e-4 * (hi - lo);
+    return isfinite(x) && (fabs(x - lo) <= tol || fabs(x - hi) <= tol);
+}
+
+static uint8_t sweep_fit_flags(const batch_context *ctx, const scpot_result *u,
+                               const losscone_result *f)
+{
+    const losscone_settings *lc = &ctx->lc;
+    uint8_t flags = 0;
+    if (isfinite(f->u_surface)) {
+        if (at_bound(f->u_surface, lc->u_min, lc->u_max))
+            flags |= FIT_FLAG_U_AT_BOUND;
+        if (at_bound(f->bs_over_bm, lc->r_min, lc->r_max))
+            flags |= FIT_FLAG_BSBM_AT_BOUND;
+        /* only the upper end: A = 0 is "no beam", a physical value, not a bound artefact */
+        if (!lc->beam_amp_fixed && isfinite(f->beam_amp) &&
+            fabs(f->beam_amp - lc->a_max) <= 1e-4 * (lc->a_max - lc->a_min))
+            flags |= FIT_FLAG_BEAM_AT_BOUND;
+    }
+    if (at_bound(u->kappa, ctx->ks.kappa_min, ctx->ks.kappa_max))
+        flags |= FIT_FLAG_KAPPA_AT_BOUND;
+    return flags;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+int results_utc_to_unix_ms(const char *utc, int64_t *ms)
+{
+    int y, mo, d, h, mi, sec, n = 0;
+    char sep;
+    if (sscanf(utc, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
+        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        sec > 60 || h < 0 || mi < 0 || sec < 0)
+        return 0;
+    int64_t frac_ms = 0;
+    const char *p = utc + n;
+    if (*p == '.') {
+        int digits = 0;
+        int64_t scale = 100;
+        for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+            if (digits < 3)
+                frac_ms += (*p - '0') * scale;
+            scale /= 10;
+        }
+        if (digits == 0)
+            return 0;
+    }
+    while (*p == ' ')
+        p++;
+    if (*p != '\0' && *p != 'Z')
+        return 0;
+    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
+    return 1;
+}
+
 /* ---- appending a chunk of sweeps (formats.md §5; aggregation rule in
  * docs/decisions.md "Pipeline and outputs") ---- */
 
@@ -134,6 +239,7 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         else
             c->sweeps_not_fitted++;
         int8_t env_first = ENV_UNKNOWN;
+        const int8_t status = sweep_status_of(d, s0, rows, u, f); /* issue #15 */
         for (int i = 0; i < rows; i++) {
             size_t r = s0 + (size_t)i;
             const row_geometry *g = &d->geo[r];
@@ -166,6 +272,13 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
             PUSH(R->rows[ROW_UIDENT], (uint8_t)f->u_identifiable);
             PUSH(R->rows[ROW_USC_SIGMA], u->u_sigma);
             PUSH(R->rows[ROW_USURF_SIGMA], usurf_sigma);
+            /* issue #15: numeric time and status */
+            int64_t ms;
+            if (!results_utc_to_unix_ms(t->utc[r], &ms))
+                ms = NPZ_NAT;
+            PUSH(R->rows[ROW_ET], g->et);
+            PUSH(R->rows[ROW_DATETIME], ms);
+            PUSH(R->rows[ROW_STATUS], status);
         }
         PUSH(R->spec[SPEC_SPEC_NO], t->spec_no[s0]);
         if (column_push(&R->spec[SPEC_TIME_START], t->time_text[s0]) ||
@@ -184,6 +297,9 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         PUSH(R->spec[SPEC_USC], u->u_sc);
         PUSH(R->spec[SPEC_USC_SIGMA], u->u_sigma);
         PUSH(R->spec[SPEC_USURF_SIGMA], usurf_sigma);
+        /* issue #15: status codes */
+        PUSH(R->spec[SPEC_STATUS], status);
+        PUSH(R->spec[SPEC_FIT_FLAGS], sweep_fit_flags(ctx, u, f));
     }
     ctx->stage_s[STAGE_RESULTS] += progress_now() - t0;
     return LP_OK;

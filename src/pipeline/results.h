@@ -39,6 +39,10 @@ typedef enum {
     ROW_UIDENT,
     ROW_USC_SIGMA,   /* issue #15: 1-sigma of U_sc (V) */
     ROW_USURF_SIGMA, /* issue #15: 1-sigma of U_surface (V) */
+    /* issue #15: numeric time and status (rows_et, rows_datetime, rows_status) */
+    ROW_ET,       /* TDB s past J2000 (NaN when the UTC did not convert) */
+    ROW_DATETIME, /* int64 ms since 1970-01-01 UTC, NPZ_NAT when unparsable */
+    ROW_STATUS,   /* int8 sweep_status of the row's sweep */
     ROW_NCOLS
 } row_column;
 
@@ -60,6 +64,9 @@ typedef enum {
     SPEC_USC,
     SPEC_USC_SIGMA,
     SPEC_USURF_SIGMA,
+    /* issue #15: status codes (spec_status, spec_fit_flags) */
+    SPEC_STATUS,    /* int8 sweep_status: 0 exactly when has_fit */
+    SPEC_FIT_FLAGS, /* uint8 fit_flag bits */
     SPEC_NCOLS
 } spec_column;
 
@@ -78,5 +85,10 @@ size_t results_n_spec(const batch_results *r);
 size_t *results_spectrum_order(const batch_results *r);
 /* Copy of column c permuted by idx (n entries); malloc'd, NULL on OOM. */
 void *column_gather(const column *c, const size_t *idx, size_t n);
+
+/* Milliseconds since 1970-01-01T00:00:00 UTC of an ER UTC text
+ * ("YYYY-MM-DDTHH:MM:SS[.fff]", 'T' or ' '); 0 when it does not parse.
+ * Leap seconds are not counted (numpy.datetime64 does not count them). */
+int results_utc_to_unix_ms(const char *utc, int64_t *ms);
 
 #endif

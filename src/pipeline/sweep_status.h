@@ -29,7 +29,7 @@ const char *sweep_status_name(int code);
 typedef enum {
     FIT_FLAG_U_AT_BOUND = 1 << 0,     /* U_surface at the end of its search range */
     FIT_FLAG_BSBM_AT_BOUND = 1 << 1,  /* Bs/Bm at a bound */
-    FIT_FLAG_BEAM_AT_BOUND = 1 << 2,  /* beam amplitude at a bound */
+    FIT_FLAG_BEAM_AT_BOUND = 1 << 2,  /* beam amplitude at its upper bound (0 = no beam) */
     FIT_FLAG_KAPPA_AT_BOUND = 1 << 3, /* kappa index of the U_sc fit at a bound */
 } fit_flag;
 #define FIT_FLAG_COUNT 4

@@ -103,9 +103,40 @@ double sim_plasma_flux(const sim_plasma *p, double energy_ev)
     return j;
 }
 
+/* sim_plasma_flux with the normalizations hoisted out of an energy loop
+ * (the current balance evaluates 500 energies per trial U). */
+typedef struct {
+    double kappa_norm, k_theta2, kappa_exp; /* n_k A_k, kappa theta^2, -kappa-1 */
+    double core_norm, core_te;              /* n_c (m/(2 pi T))^{3/2}, T */
+} flux_coef;
+
+static flux_coef flux_coef_of(const sim_plasma *p)
+{
+    flux_coef c;
+    c.kappa_norm = (p->density - p->core_density) * exp(kappa_log_norm(p->kappa, p->theta));
+    c.k_theta2 = p->kappa * p->theta * p->theta;
+    c.kappa_exp = -p->kappa - 1.0;
+    c.core_norm =
+        p->core_density > 0.0
+            ? p->core_density * pow(LP_ELECTRON_MASS_EV_S2_M2 / (2.0 * LP_PI * p->core_te_ev), 1.5)
+            : 0.0;
+    c.core_te = p->core_te_ev;
+    return c;
+}
+
+static double flux_eval(const flux_coef *c, double energy_ev)
+{
+    double v2 = 2.0 * energy_ev / LP_ELECTRON_MASS_EV_S2_M2;
+    double f = c->kappa_norm * exp(c->kappa_exp * log1p(v2 / c->k_theta2));
+    if (c->core_norm > 0.0)
+        f += c->core_norm * exp(-energy_ev / c->core_te);
+    return 4.0 * LP_PI * 1e-4 * f * v2 / LP_ELECTRON_MASS_EV_S2_M2;
+}
+
 double sim_shadow_balance(const sim_plasma *p, double u)
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
+    const flux_coef fc = flux_coef_of(p);
     double e[SC_BALANCE_POINTS], phi[SC_BALANCE_POINTS], see[SC_BALANCE_POINTS];
     double au = fabs(u);
     /* electrons below |U| are turned back before reaching the spacecraft:
@@ -118,7 +149,7 @@ double sim_shadow_balance(const sim_plasma *p, double u)
     int k = 0;
     for (int i = 0; i < SC_BALANCE_POINTS; i++) {
         e[k] = e[i];
-        phi[k] = 0.25 * sim_plasma_flux(p, e[i]) * 1e4;
+        phi[k] = 0.25 * flux_eval(&fc, e[i]) * 1e4;
         see[k] = charging_sternglass(e[i] - au) * phi[k];
         k++;
     }

@@ -18,13 +18,14 @@ ROWS = {
     "rows_electron_temperature": "float64", "rows_electron_density": "float64",
     "rows_kappa_value": "float64", "rows_environment_class": "int8",
     "rows_spacecraft_potential_sigma": "float64", "rows_projected_potential_sigma": "float64",
+    "rows_et": "float64", "rows_datetime": "datetime64[ms]", "rows_status": "int8",
 }
 SPEC = {
     "spec_spec_no": "int64", "spec_time_start": "<U64", "spec_time_end": "<U64",
     "spec_has_fit": "bool", "spec_row_count": "int64", "spec_u_surface": "float64",
     "spec_bs_over_bm": "float64", "spec_fit_chi2": "float64",
     "spec_electron_temperature": "float64", "spec_electron_density": "float64",
-    "spec_environment_class": "int8",
+    "spec_environment_class": "int8", "spec_status": "int8", "spec_fit_flags": "int8",
     "spec_spacecraft_potential": "float64", "spec_spacecraft_potential_sigma": "float64",
     "spec_u_surface_sigma": "float64",
 }
@@ -39,7 +40,69 @@ META = ["meta_version", "meta_physics", "meta_command_line", "meta_fit_method", 
         "meta_polish_starts",
         "meta_input_files", "meta_input_sizes", "meta_kernels", "meta_rows_read",
         "meta_sweeps_fitted", "meta_sweeps_dropped_bad_format", "meta_sweeps_dropped_bad_field",
-        "meta_sweeps_dropped_bad_time", "meta_seconds_total", "meta_seconds_losscone_fit"]
+        "meta_sweeps_dropped_bad_time", "meta_seconds_total", "meta_seconds_losscone_fit",
+        "meta_status_names", "meta_fit_flag_names"]
+STATUS_NAMES = ["ok", "no_geometry", "no_footpoint", "usc_no_data", "usc_kappa_rejected",
+                "usc_no_root", "lc_no_data", "lc_rejected", "lc_at_bound"]
+FLAG_NAMES = ["u_at_bound", "bs_bm_at_bound", "beam_amp_at_bound", "kappa_at_bound"]
+
+
+def et_of_utc(utc):
+    """TDB seconds past J2000 of UTC texts, written out independently of lpmap:
+    UTC + delta_AT + 32.184 s (TT) + the LSK's periodic term K sin(E)
+    (K = 1.657e-3 s, EB = 1.671e-2, M0 = 6.239996, M1 = 1.99096871e-7 rad/s),
+    the conversion SPICE's str2et applies. delta_AT: 31 s from 1997-07-01,
+    32 s from 1999-01-01, 33 s from 2006-01-01."""
+    t = np.array(utc, dtype="datetime64[ms]")
+    naive = (t - np.datetime64("2000-01-01T12:00:00", "ms")).astype(np.float64) / 1e3
+    dat = np.where(t < np.datetime64("1999-01-01", "ms"), 31.0,
+                   np.where(t < np.datetime64("2006-01-01", "ms"), 32.0, 33.0))
+    tt = naive + dat + 32.184
+    m = 6.239996 + 1.99096871e-7 * tt
+    return tt + 1.657e-3 * np.sin(m + 1.671e-2 * np.sin(m))
+
+
+def check_status_and_time(f, nr):
+    """issue #15: spec_status 0 exactly when spec_has_fit, the names,
+    rows_status = its sweep's, rows_datetime = rows_utc, rows_et = ET(UTC)."""
+    names = [str(x) for x in f["meta_status_names"]]
+    if names[:len(STATUS_NAMES)] != STATUS_NAMES:
+        fail("meta_status_names %s" % names)
+    if [str(x) for x in f["meta_fit_flag_names"]] != FLAG_NAMES:
+        fail("meta_fit_flag_names %s" % list(f["meta_fit_flag_names"]))
+    st, fit = f["spec_status"], f["spec_has_fit"]
+    if not np.array_equal(st == 0, fit):
+        fail("spec_status == 0 is not exactly spec_has_fit")
+    if st.min() < 0 or st.max() >= len(names):
+        fail("spec_status outside meta_status_names")
+    # the codes explain the run's counters: a rejected lillis fit is always
+    # code 7; a code 4/5 sweep is one the counters list as bad kappa / no root
+    if int(np.sum(st == 7)) != int(f["meta_sweeps_invalid_fit"]):
+        fail("%d sweeps lc_rejected, meta_sweeps_invalid_fit %d" % (np.sum(st == 7),
+                                                                    f["meta_sweeps_invalid_fit"]))
+    if np.sum(st == 4) > int(f["meta_sweeps_u_sc_bad_kappa_fit"]) or \
+            np.sum(st == 5) > int(f["meta_sweeps_u_sc_no_root"]):
+        fail("more U_sc status codes than the meta counters")
+    uniq, first_row = np.unique(f["rows_spec_no"], return_index=True)  # spec_spec_no is sorted
+    usc_first = f["rows_spacecraft_potential"][first_row]
+    if np.any(np.isfinite(usc_first[np.isin(st, [3, 4, 5])])):
+        fail("a sweep with a U_sc status has a U_sc")
+    flags = f["spec_fit_flags"]
+    if flags.min() < 0 or flags.max() >= 1 << len(FLAG_NAMES):
+        fail("spec_fit_flags has unknown bits")
+    order = np.searchsorted(f["spec_spec_no"], f["rows_spec_no"])
+    if not np.array_equal(f["rows_status"], st[order]):
+        fail("rows_status is not the status of the row's sweep")
+    if not np.array_equal(f["rows_datetime"], np.array(f["rows_utc"], dtype="datetime64[ms]")):
+        fail("rows_datetime differs from rows_utc")
+    et = f["rows_et"]
+    if not np.all(np.isfinite(et)):
+        fail("rows_et has NaN for rows whose UTC converts")
+    worst = np.max(np.abs(et - et_of_utc(f["rows_utc"])))
+    if worst > 1e-4:
+        fail("rows_et differs from ET(UTC) by %.3g s" % worst)
+    if len(et) != nr:
+        fail("rows_et length")
 
 
 def fail(msg):
@@ -149,7 +212,11 @@ def main():
         fail("rows with a footpoint lack its latitude")
     if not set(np.unique(f["rows_environment_class"])).issubset(set(range(6))):
         fail("environment class outside 0..5")
+    check_status_and_time(f, nr)
     if usc is not None:
+        # a constant U_sc: no sweep can lack it
+        if np.any(np.isin(f["spec_status"], [3, 4, 5])):
+            fail("a U_sc status with --u-spacecraft")
         if not np.all(f["rows_spacecraft_potential"] == usc):
             fail("rows_spacecraft_potential is not the --u-spacecraft value")
         for k in ("rows_electron_temperature", "rows_electron_density", "rows_kappa_value",

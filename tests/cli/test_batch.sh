@@ -78,6 +78,29 @@ expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --year 1998 --m
 check "month file name" test -s "$O/potential_batch_1998_04.npz"
 npz_check "$O/potential_batch_1998_04.npz" --u-spacecraft 3 --expect-sweeps 24
 
+# --- status codes (issue #15): kernels that end on 1998-04-03 00:00 leave the
+# third day without geometry -> status 1 (no_geometry) for exactly its sweeps,
+# while rows_et still comes from the leap seconds
+G="$TMP/nogeo"
+expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/kshort" --start 1998-03-30 --days 2 --sweeps-per-day 1 --seed 5 -q
+mkdir -p "$G"
+cp -r "$D/theta.tab" "$D/attitude.tab" "$D/1998" "$G/"
+cp -r "$TMP/kshort/spice_kernels" "$G/"
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$G" --output-dir "$TMP/og"
+expect_out "rows without geometry: 120"
+npz_check "$TMP/og/potential_batch_all.npz" --expect-sweeps 24
+if [ -n "$PY" ]; then
+    check "the day without kernels has status no_geometry, the others not" "$PY" -c "
+import numpy as np, sys
+z = np.load('$TMP/og/potential_batch_all.npz')
+utc = z['rows_utc']; st = z['rows_status']
+late = np.array([u.startswith('1998-04-03') for u in utc])
+name = z['meta_status_names'][1]
+ok = late.sum() == 120 and np.all(st[late] == 1) and np.all(st[~late] != 1) and name == 'no_geometry'
+ok = ok and np.all(np.isfinite(z['rows_et'])) and np.all(np.isnan(z['rows_spacecraft_potential'][late]))
+sys.exit(0 if ok else 1)"
+fi
+
 # --- sweeps in descending spec_no inside a file: rows keep input order,
 # spectra come out ascending
 R="$TMP/reversed"

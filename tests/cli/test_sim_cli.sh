@@ -75,6 +75,21 @@ check "core-halo: core 10-25 eV, T_eff between core and halo" test -z "$(awk -F,
 check "core-halo: kappa sweeps keep core 0" test -z "$(awk -F, 'NR>1 && $15=="kappa" && ($16 != 0 || $17 != "NaN")' "$TMP/h/truth.csv")"
 expect_rc 0 "$LPMAP_BIN" simulate --out "$TMP/k" --start 1998-12-18 --days 1 --sweeps-per-day 40 --seed 7 -q
 check "core-halo changes the solar-wind flux" differ "$TMP/h/1998/335_365DEC/3D981218.TAB" "$TMP/k/1998/335_365DEC/3D981218.TAB"
+# end to end: batch reads the core-halo files (never simulation.json) and the
+# comparison reports the run's plasma and the issue #15 figures
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$TMP/h" --output-dir "$TMP/hb"
+expect_rc 0 "$LPMAP_BIN" simulate --compare "$TMP/hb/potential_batch_all.npz" --truth "$TMP/h/truth.csv"
+expect_out "plasma: core-halo \(40 core-halo sweeps matched\)"
+expect_out "U_sc for [0-9.]+% of [0-9]+ sweeps with a finite truth; U_surface for [0-9.]+% of [0-9]+ sweeps with a footpoint"
+rm "$TMP/h/simulation.json"
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$TMP/h" --output-dir "$TMP/hb2"
+if /usr/bin/python3 -c 'import numpy' 2>/dev/null; then
+    check "batch output does not depend on simulation.json" /usr/bin/python3 -c "
+import numpy as np, sys
+a, b = np.load('$TMP/hb/potential_batch_all.npz'), np.load('$TMP/hb2/potential_batch_all.npz')
+keys = [k for k in a.files if k.startswith(('rows_', 'spec_'))]
+sys.exit(0 if keys and all(np.array_equal(a[k], b[k], equal_nan=a[k].dtype.kind == 'f') for k in keys) else 1)"
+fi
 
 # an existing non-empty folder is refused without --overwrite, untouched
 before=$(cksum <"$TMP/a/truth.csv")
