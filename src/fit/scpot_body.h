@@ -14,16 +14,20 @@
  *    Liouville), 0 for E ≤ U;
  *  - likelihood: Poisson deviance on the counts (zero counts count), with
  *    n profiled in closed form (n̂ = ΣK / Σλ₁);
- *  - at fixed U, (κ, log10 θ) by a grid then Levenberg-Marquardt (Fisher scoring) (deterministic);
- *  - U_sc solves U = g(n̂(U), κ̂(U), θ̂(U)) (secant with bracketing), g the
- *    charging model: sunlit, the photoemission J-U curve inverted at the
- *    electron current (closed form of ¼e∫J dE over 10 eV..20 keV);
- *    shadowed, the current balance's first stable root below 0 V (the one a
- *    spacecraft charging from 0 V reaches), among all sign changes;
+ *  - at fixed U, (κ, log10 θ) by a grid, then Levenberg-Marquardt with
+ *    Fisher scoring on (ln n, κ, ln θ) (deterministic, no random streams);
+ *  - U_sc solves U = g(n̂(U), κ̂(U), θ̂(U)) (secant with bracketing and step
+ *    halving; shadowed, a scan of U when that fails), g the charging model:
+ *    sunlit, the photoemission J-U curve inverted at the electron current
+ *    (closed form of ¼e∫J dE over 10 eV..20 keV); shadowed, the current
+ *    balance of the ambient spectrum, its first stable root below 0 V (the
+ *    one a spacecraft charging from 0 V reaches) among all sign changes;
  *  - σ(U_sc): sandwich covariance of the fixed point's estimating equation
  *    (Poisson Fisher information), through ∇g, inflated by the
- *    overdispersion φ = deviance/dof when φ > 1 (quasi-Poisson: the model
- *    does not fit the spectrum to counting precision).
+ *    overdispersion φ = deviance/dof when φ > 1 (quasi-Poisson), plus the
+ *    unseen electrons (below the lowest measured ambient energy) at ±100 %
+ *    when the deviance rejects the kappa shape (docs/physics-modes.md).
+ * No random numbers, no allocation: a device thread can run scb_estimate.
  */
 #ifndef LPMAP_FIT_SCPOT_BODY_H
 #define LPMAP_FIT_SCPOT_BODY_H
