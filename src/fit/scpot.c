@@ -7,9 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <omp.h>
-
-#include "core/cancel.h"
 #include "core/rng.h"
 #include "fit/scpot_body.h"
 #include "physics/charging.h"
@@ -148,55 +145,58 @@ static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, 
     return rows > 0;
 }
 
-static void consistent_one(const er_instrument *inst, const scb_config *cfg, const scpot_sweep *in,
-                           scpot_result *o)
+/* Result of one sweep from the estimator's. */
+static void consistent_result(const scb_result *r, scpot_result *o)
 {
     o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
-    if (in->sunlit < 0) {
-        o->status = SCPOT_NO_GEOMETRY;
-        return;
-    }
-    scb_sweep sw;
-    if (!consistent_prepare(inst, in, &sw)) {
-        o->status = SCPOT_NO_DATA;
-        return;
-    }
-    scb_result r;
-    scb_estimate(&sw, cfg, &r);
-    switch (r.status) {
+    switch (r->status) {
     case SCB_OK: o->status = SCPOT_OK; break;
     case SCB_NO_DATA: o->status = SCPOT_NO_DATA; break;
     case SCB_REJECTED: o->status = SCPOT_BAD_KAPPA_FIT; break;
     default: o->status = SCPOT_NO_ROOT; break;
     }
-    if (r.status != SCB_OK)
+    if (r->status != SCB_OK)
         return; /* a rejected fit's parameters stay NaN */
-    o->u_sc = r.u_sc;
-    o->u_sigma = r.u_sigma;
-    o->te_ev = r.te_ev;
-    o->density = r.density;
-    o->kappa = r.kappa;
+    o->u_sc = r->u_sc;
+    o->u_sigma = r->u_sigma;
+    o->te_ev = r->te_ev;
+    o->density = r->density;
+    o->kappa = r->kappa;
 }
 
-lp_status scpot_estimate_consistent(const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, int threads,
-                                    scpot_result *out, lp_error *err)
+lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                    lp_error *err)
 {
     scb_config cfg;
     scb_config_default(&cfg);
     cfg.reject_phi = reject_phi;
-    if (threads <= 0)
-        threads = omp_get_max_threads();
-    int cancelled = 0;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) reduction(| : cancelled)
-    for (size_t i = 0; i < n; i++) {
-        if (cancel_requested()) {
-            cancelled = 1;
-            continue;
+    scb_sweep *sw = calloc(n ? n : 1, sizeof *sw);
+    scb_result *res = malloc((n ? n : 1) * sizeof *res);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    lp_status st = LP_OK;
+    if (sw && res && idx) {
+        /* sweeps without illumination or usable energies never reach the body */
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            scpot_result *o = &out[i];
+            o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+            if (sweeps[i].sunlit < 0)
+                o->status = SCPOT_NO_GEOMETRY;
+            else if (!consistent_prepare(inst, &sweeps[i], &sw[m]))
+                o->status = SCPOT_NO_DATA;
+            else
+                idx[m++] = i;
         }
-        consistent_one(inst, &cfg, &sweeps[i], &out[i]);
+        st = fit_backend_scpot(be, &cfg, sw, m, res, err);
+        if (st == LP_OK)
+            for (size_t k = 0; k < m; k++)
+                consistent_result(&res[k], &out[idx[k]]);
+    } else {
+        st = lp_error_set(err, LP_ERR_NOMEM, "out of memory (%zu sweeps)", n);
     }
-    if (cancelled)
-        return lp_error_set(err, LP_ERR_CANCELLED, "interrupted");
-    return LP_OK;
+    free(sw);
+    free(res);
+    free(idx);
+    return st;
 }

@@ -44,13 +44,14 @@ typedef struct {
 lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
                          const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err);
 
-/* The "consistent" estimator (fit/scpot_body.h) for n sweeps on the CPU
- * (OpenMP over sweeps, threads 0 = all): Poisson counts, Liouville
- * mapping, self-consistent charging, sigma. Deterministic per sweep. */
+/* The "consistent" estimator (fit/scpot_body.h) for n sweeps through the
+ * backend (CPU: OpenMP over sweeps; GPU: one thread per sweep, the same
+ * body): Poisson counts, Liouville mapping, self-consistent charging,
+ * sigma. Deterministic per sweep. */
 #define SCPOT_REJECT_PHI_DEFAULT 1e7
-lp_status scpot_estimate_consistent(const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, int threads,
-                                    scpot_result *out, lp_error *err);
+lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                    lp_error *err);
 
 /* Environment class of physics.md §8 from footpoint illumination and T_e. */
 int environment_class(int footpoint_sunlit, double te_ev);

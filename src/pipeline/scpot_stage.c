@@ -69,8 +69,8 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
     }
     lp_status st = o->physics == PHYSICS_REFERENCE
                        ? scpot_estimate(ctx->backend, &ctx->ks, &ctx->inst, d->scp, n, d->usc, err)
-                       : scpot_estimate_consistent(&ctx->inst, o->usc_reject_phi, d->scp, n,
-                                                   o->threads, d->usc, err);
+                       : scpot_estimate_consistent(ctx->backend, &ctx->inst, o->usc_reject_phi,
+                                                   d->scp, n, d->usc, err);
     ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
     return st;
 }
