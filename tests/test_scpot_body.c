@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "fit/backend.h"
 #include "fit/scpot_body.h"
 #include "physics/charging.h"
 #include "sim/sim_plasma.h"
@@ -155,13 +156,46 @@ static void test_status_codes(void **state)
     assert_memory_equal(&a, &b, sizeof a);
 }
 
+/* The backend op (what the pipeline calls) gives scb_estimate's results
+ * to the bit, whatever the thread count: a device thread runs the same
+ * function (tests/test_gpu_scpot.c compares a device with it). */
+static void test_backend_matches_body(void **state)
+{
+    (void)state;
+    enum { N = 24 };
+    scb_sweep *sw = calloc(N, sizeof *sw);
+    scb_result *a = calloc(N, sizeof *a), *b = calloc(N, sizeof *b);
+    assert_true(sw && a && b);
+    for (int i = 0; i < N; i++) {
+        int sunlit = i % 2;
+        double te = 15.0 + 10.0 * (i % 5), n = 2e6 + 3e5 * (i % 7);
+        make_sweep(sunlit, n, 4.0, te, truth_usc(sunlit, n, 4.0, te), (uint64_t)i, &sw[i]);
+    }
+    scb_config c;
+    scb_config_default(&c);
+    for (int threads = 1; threads <= 2; threads++) {
+        fit_backend *be = fit_backend_cpu_create(threads);
+        assert_non_null(be);
+        lp_error err;
+        assert_int_equal(fit_backend_scpot(be, &c, sw, N, a, &err), LP_OK);
+        fit_backend_free(be);
+        for (int i = 0; i < N; i++) {
+            scb_estimate(&sw[i], &c, &b[i]);
+            assert_int_equal(a[i].status, SCB_OK);
+            assert_memory_equal(&a[i], &b[i], sizeof a[i]);
+        }
+    }
+    free(sw);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_charging_pieces),
-        cmocka_unit_test(test_recovery_sunlit),
-        cmocka_unit_test(test_recovery_shadowed),
-        cmocka_unit_test(test_status_codes),
+        cmocka_unit_test(test_charging_pieces),      cmocka_unit_test(test_recovery_sunlit),
+        cmocka_unit_test(test_recovery_shadowed),    cmocka_unit_test(test_status_codes),
+        cmocka_unit_test(test_backend_matches_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
