@@ -15,7 +15,7 @@ PY=""
 for p in /usr/bin/python3 python3; do
     if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
 done
-[ -n "$PY" ] || echo "note: no Python with NumPy; NPZ contents are not checked"
+[ -n "$PY" ] || { echo "FAIL: no Python with NumPy (a test dependency: scripts/install-deps.sh)"; exit 1; }
 npz_check() { # npz_check NPZ [args]: docs/npz.md checks, when NumPy is there
     if [ -n "$PY" ]; then check "NPZ contents of $1 ($*)" "$PY" "$HERE/check_batch_npz.py" "$@"; fi
 }
