@@ -105,7 +105,7 @@ static void test_data_load(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     plot_data d;
     lp_error err;
     assert_int_equal(plot_data_load(npz_full, PLOT_ALL, NAN, &d, &err), LP_OK);
@@ -189,7 +189,7 @@ static void test_plot_renders_pngs(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     char out[8192];
     if (!plot_render_available()) {
         assert_int_equal(run_plot(npz_full, out, sizeof out), 1);
@@ -298,7 +298,7 @@ static void test_plot_bad_input(void **state)
     assert_int_equal(run_plot(path, out, sizeof out), 1);
     assert_non_null(strstr(out, "not an NPZ/ZIP file"));
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     /* Missing key: clear message, no picture. */
     assert_int_equal(run_plot(npz_nolat, out, sizeof out), 1);
     assert_non_null(strstr(out, "no 'rows_projection_latitude', needed for the map"));
@@ -335,7 +335,7 @@ static void test_plot_grid_maps(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     if (!plot_render_available())
         TS_SKIP("built without cairo (test_plot_renders_pngs checks the message)");
 #ifdef LPMAP_HAVE_CAIRO

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/cancel.h"
 #include "core/log.h"
 
@@ -108,12 +109,10 @@ int cli_exit_cancelled(void)
 
 int cli_check_date(const char *cmd, int year, int month, int day)
 {
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (!month || !day)
         return 0;
-    int max = mdays[month - 1];
-    if (month == 2 && year && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        max = 28;
+    /* Without a year February may have 29 days (a leap year may match). */
+    int max = year ? calendar_days_in_month(year, month) : calendar_days_in_month(2000, month);
     if (day <= max)
         return 0;
     cli_usage_error(cmd, "impossible date: %04d-%02d-%02d (month %d has %d days)", year, month, day,

@@ -37,6 +37,12 @@ static const char *const HELP =
     "                        file or sweep is skipped, named in the summary and meta_*)\n"
     "\n"
     "fitting:\n"
+    "  --physics consistent|reference   spacecraft-potential physics (default consistent:\n"
+    "                        Poisson counts, Liouville mapping, self-consistent charging,\n"
+    "                        per-sweep sigmas; reference: the original's formulas;\n"
+    "                        docs/physics-modes.md)\n"
+    "  --usc-reject-phi PHI  consistent only: reject the kappa fit above this deviance\n"
+    "                        per degree of freedom (default 1e7)\n"
     "  --losscone-fit-method halekas|lillis   chi2 of the loss-cone fit (default halekas)\n"
     "  --normalization ratio|ratio2           flux normalization (default ratio)\n"
     "  --incident-stat mean|max               incident flux statistic (default mean)\n"
@@ -100,7 +106,9 @@ enum {
     OPT_OVERWRITE,
     OPT_STRICT,
     OPT_START,
-    OPT_END
+    OPT_END,
+    OPT_PHYSICS,
+    OPT_REJECT_PHI
 };
 
 /* "YYYY-MM-DD" (a real calendar day) -> YYYYMMDD; -1 when malformed. */
@@ -108,9 +116,7 @@ static int parse_ymd(const char *s)
 {
     int y, m, d, n = 0;
     if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1900 ||
-        y > 2100 || m < 1 || m > 12 || d < 1)
-        return -1;
-    if (d > calendar_days_in_month(y, m))
+        y > 2100 || d < 1 || d > calendar_days_in_month(y, m))
         return -1;
     return y * 10000 + m * 100 + d;
 }
@@ -160,6 +166,8 @@ int cmd_batch(int argc, char **argv)
         {"strict", no_argument, 0, OPT_STRICT},
         {"start", required_argument, 0, OPT_START},
         {"end", required_argument, 0, OPT_END},
+        {"physics", required_argument, 0, OPT_PHYSICS},
+        {"usc-reject-phi", required_argument, 0, OPT_REJECT_PHI},
         {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -288,6 +296,21 @@ int cmd_batch(int argc, char **argv)
             *(c == OPT_START ? &opt.start_ymd : &opt.end_ymd) = ymd;
             break;
         }
+        case OPT_PHYSICS:
+            if (!strcmp(optarg, PHYSICS_DEFAULT_NAME))
+                opt.physics = PHYSICS_CONSISTENT;
+            else if (!strcmp(optarg, "reference"))
+                opt.physics = PHYSICS_REFERENCE;
+            else
+                return cli_usage_error("batch", "invalid --physics '%s' (consistent, reference)",
+                                       optarg);
+            break;
+        case OPT_REJECT_PHI:
+            if (cli_parse_double("batch", "usc-reject-phi", optarg, 1.0, 1e12, &d))
+                return EXIT_USAGE;
+            opt.usc_reject_phi_set = 1;
+            opt.usc_reject_phi = d;
+            break;
         case 'v': verbose = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
@@ -299,6 +322,8 @@ int cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "unexpected argument '%s'", argv[optind]);
     if (opt.day && !opt.month)
         return cli_usage_error("batch", "--day needs --month");
+    if (opt.usc_reject_phi_set && opt.physics == PHYSICS_REFERENCE)
+        return cli_usage_error("batch", "--usc-reject-phi needs --physics consistent");
     if (opt.month && !opt.year)
         return cli_usage_error("batch", "--month needs --year");
     if (!opt.start_ymd != !opt.end_ymd)

@@ -63,6 +63,7 @@ typedef struct {
     losscone_status status;
     double u_width;     /* U-width QC (NaN unless requested) */
     int u_identifiable; /* u_width <= threshold */
+    double u_sigma;     /* 1-sigma of u_surface incl. U_sc's (consistent mode; else NaN) */
 } losscone_result;
 
 /* 1 when the optimizer settings are usable: LHS samples >= 1, population

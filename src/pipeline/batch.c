@@ -29,6 +29,8 @@ void batch_options_init(batch_options *opt)
     opt->data_dir = "data";
     opt->output_dir = "artifacts/potential_cache";
     opt->method = FIT_METHOD_HALEKAS;
+    opt->physics = PHYSICS_CONSISTENT;
+    opt->usc_reject_phi = SCPOT_REJECT_PHI_DEFAULT;
     opt->normalization = NORM_RATIO;
     opt->incident = INCIDENT_MEAN;
     opt->u_width_identifiable_max_v = U_WIDTH_IDENTIFIABLE_MAX_V;

@@ -17,6 +17,9 @@ typedef struct {
     int start_ymd, end_ymd;  /* date range YYYYMMDD, both inclusive; 0 = none */
     int fast;                /* GPU when usable */
     fit_method method;
+    physics_mode physics; /* default PHYSICS_CONSISTENT */
+    int usc_reject_phi_set;
+    double usc_reject_phi; /* consistent: kappa fit rejected above this deviance/dof */
     norm_mode normalization;
     incident_stat incident;
     int beam_amp_fixed_set;

@@ -18,6 +18,7 @@
 #include "core/sha1.h"
 #include "io/npz_read.h"
 #include "pipeline/stages.h"
+#include "fit/scpot.h"
 
 typedef struct {
     char *s;
@@ -68,6 +69,12 @@ static const char *fp_dtype(fit_dtype d)
 static void batch_fingerprint_settings_write(const batch_options *o, fp_text *t)
 {
     fp_line(t, "setting.date_filter", "%04d-%02d-%02d", o->year, o->month, o->day);
+    fp_line(t, "setting.date_range", "%08d-%08d", o->start_ymd, o->end_ymd);
+    fp_line(t, "setting.physics", "%s",
+            o->physics == PHYSICS_REFERENCE ? "reference" : PHYSICS_DEFAULT_NAME);
+    if (o->physics != PHYSICS_REFERENCE)
+        fp_line(t, "setting.usc_reject_phi", "%.17g",
+                o->usc_reject_phi_set ? o->usc_reject_phi : SCPOT_REJECT_PHI_DEFAULT);
     fp_line(t, "setting.losscone_fit_method", "%s",
             o->method == FIT_METHOD_LILLIS ? "lillis" : "halekas");
     fp_line(t, "setting.normalization", "%s", o->normalization == NORM_RATIO2 ? "ratio2" : "ratio");

@@ -32,6 +32,8 @@ static const size_t row_elem[ROW_NCOLS] = {[ROW_SPEC_NO] = 8,
                                            [ROW_ENV] = 1,
                                            [ROW_UWIDTH] = 8,
                                            [ROW_UIDENT] = 1,
+                                           [ROW_USC_SIGMA] = 8,
+                                           [ROW_USURF_SIGMA] = 8,
                                            [ROW_ET] = 8,
                                            [ROW_DATETIME] = 8,
                                            [ROW_STATUS] = 1};
@@ -49,6 +51,9 @@ static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_ENV] = 1,
                                              [SPEC_UWIDTH] = 8,
                                              [SPEC_UIDENT] = 1,
+                                             [SPEC_USC] = 8,
+                                             [SPEC_USC_SIGMA] = 8,
+                                             [SPEC_USURF_SIGMA] = 8,
                                              [SPEC_STATUS] = 1,
                                              [SPEC_FIT_FLAGS] = 1};
 
@@ -117,7 +122,9 @@ static int8_t sweep_status_of(const day_work *d, size_t s0, int rows, const scpo
     if (!any_foot)
         return SWEEP_NO_FOOTPOINT;
     if (!isfinite(u->u_sc))
-        return u->status == SCPOT_BAD_KAPPA_FIT ? SWEEP_USC_KAPPA_REJECTED : SWEEP_USC_NO_ROOT;
+        return u->status == SCPOT_BAD_KAPPA_FIT ? SWEEP_USC_KAPPA_REJECTED
+               : u->status == SCPOT_NO_DATA     ? SWEEP_USC_NO_DATA
+                                                : SWEEP_USC_NO_ROOT;
     if (f->status == LC_INVALID)
         return SWEEP_LC_REJECTED;
     return SWEEP_LC_NO_DATA;
@@ -215,6 +222,7 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         else
             c->sweeps_usc_no_root++;
         int has_fit = isfinite(f->u_surface);
+        double usurf_sigma = has_fit ? f->u_sigma : NAN;
         if (has_fit)
             c->sweeps_fitted++;
         else if (f->status == LC_INVALID)
@@ -253,6 +261,8 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
             PUSH(R->rows[ROW_ENV], env);
             PUSH(R->rows[ROW_UWIDTH], f->u_width);
             PUSH(R->rows[ROW_UIDENT], (uint8_t)f->u_identifiable);
+            PUSH(R->rows[ROW_USC_SIGMA], u->u_sigma);
+            PUSH(R->rows[ROW_USURF_SIGMA], usurf_sigma);
             /* issue #15: numeric time and status */
             int64_t ms;
             if (!results_utc_to_unix_ms(t->utc[r], &ms))
@@ -275,6 +285,9 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         PUSH(R->spec[SPEC_ENV], env_first);
         PUSH(R->spec[SPEC_UWIDTH], f->u_width);
         PUSH(R->spec[SPEC_UIDENT], (uint8_t)f->u_identifiable);
+        PUSH(R->spec[SPEC_USC], u->u_sc);
+        PUSH(R->spec[SPEC_USC_SIGMA], u->u_sigma);
+        PUSH(R->spec[SPEC_USURF_SIGMA], usurf_sigma);
         /* issue #15: status codes */
         PUSH(R->spec[SPEC_STATUS], status);
         PUSH(R->spec[SPEC_FIT_FLAGS], sweep_fit_flags(ctx, u, f));

@@ -15,7 +15,7 @@ PY=""
 for p in /usr/bin/python3 python3; do
     if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
 done
-[ -n "$PY" ] || echo "note: no Python with NumPy; NPZ contents are not checked"
+[ -n "$PY" ] || { echo "FAIL: no Python with NumPy (a test dependency: scripts/install-deps.sh)"; exit 1; }
 npz_check() { # npz_check NPZ [args]: docs/npz.md checks, when NumPy is there
     if [ -n "$PY" ]; then check "NPZ contents of $1 ($*)" "$PY" "$HERE/check_batch_npz.py" "$@"; fi
 }
@@ -37,6 +37,21 @@ F="$O/potential_batch_all.npz"
 check "NPZ written" test -s "$F"
 npz_check "$F" --expect-sweeps 24 --polish-starts 4
 check "no temporary file left" test "$(ls -A "$O" | wc -l)" -eq 1
+
+# --- the reference physics: the original's U_sc, no sigmas; the
+# consistent-only option with it is a usage error that writes nothing
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/oref" --physics reference
+npz_check "$TMP/oref/potential_batch_all.npz" --expect-sweeps 24
+if [ -n "$PY" ]; then
+    check "meta_physics reference / consistent" "$PY" -c "
+import numpy as np, sys
+r = np.load('$TMP/oref/potential_batch_all.npz'); c = np.load('$F')
+sys.exit(0 if str(r['meta_physics']) == 'reference' and str(c['meta_physics']) == 'consistent'
+         and np.isfinite(c['spec_spacecraft_potential_sigma']).any() else 1)"
+fi
+expect_rc 2 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/oref2" --physics reference \
+    --usc-reject-phi 10
+check "no output after a usage error" test ! -e "$TMP/oref2"
 
 # --- existing output without --overwrite: the same run is skipped (exit 0,
 # file untouched); other settings are an error naming them (file untouched)

@@ -15,7 +15,7 @@ PY=""
 for p in /usr/bin/python3 python3; do
     if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
 done
-[ -n "$PY" ] || echo "note: no Python with NumPy; NPZ contents are not checked"
+[ -n "$PY" ] || { echo "FAIL: no Python with NumPy (a test dependency: scripts/install-deps.sh)"; exit 1; }
 npz_value() { # npz_value NPZ KEY: print a scalar of the NPZ
     "$PY" -c "import numpy as np,sys; print(np.load(sys.argv[1])[sys.argv[2]][()])" "$1" "$2"
 }
