@@ -29,6 +29,9 @@ static void test_day_numbers(void **state)
     assert_int_equal(calendar_days_from_2000(2000, 1, 1), 0);
     assert_int_equal(calendar_days_from_2000(1970, 1, 1), -10957);
     assert_int_equal(calendar_days_from_2000(1998, 1, 16), -715);
+    assert_int_equal(calendar_days_from_1970(1970, 1, 1), 0);
+    assert_int_equal(calendar_days_from_1970(2000, 1, 1), 10957);
+    assert_int_equal(calendar_days_from_1970(1969, 12, 31), -1);
     /* Every day from 1600 to 2400 round-trips and follows the previous. */
     long prev = calendar_days_from_2000(1599, 12, 31);
     for (int y = 1600; y <= 2400; y++)

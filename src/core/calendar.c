@@ -32,6 +32,11 @@ long calendar_days_from_2000(int year, int month, int day)
     return era * 146097 + doe - 719468 - 10957;
 }
 
+long calendar_days_from_1970(int year, int month, int day)
+{
+    return calendar_days_from_2000(year, month, day) + 10957; /* 1970-01-01 to 2000-01-01 */
+}
+
 void calendar_date_from_2000(long z, int *year, int *month, int *day)
 {
     z += 719468 + 10957;

@@ -11,6 +11,8 @@ int calendar_days_in_month(int year, int month);
 int calendar_day_of_year(int year, int month, int day);
 /* Days from 2000-01-01 to year-month-day (H. Hinnant's days_from_civil). */
 long calendar_days_from_2000(int year, int month, int day);
+/* Days from 1970-01-01 (the Unix epoch) to year-month-day. */
+long calendar_days_from_1970(int year, int month, int day);
 /* The inverse of calendar_days_from_2000. */
 void calendar_date_from_2000(long days, int *year, int *month, int *day);
 
