@@ -183,8 +183,7 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
         p++;
     if (*p != '\0' && *p != 'Z')
         return 0;
-    /* 10957 days from 1970-01-01 to 2000-01-01 (the calendar module's origin). */
-    int64_t days = calendar_days_from_2000(y, mo, d) + 10957;
+    int64_t days = calendar_days_from_1970(y, mo, d);
     *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
     return 1;
 }
