@@ -1,4 +1,4 @@
-/* libFuzzer harness of the attitude.tab reader (formats.md §3): the input is
+/* libFuzzer harness of the attitude.tab reader (docs/formats.md §3): the input is
  * written to a scratch file (attitude_read takes a path); the LSK it needs
  * for UTC→ET is the repository's tests/data/naif0012.tls, loaded once. The
  * spin axis is then interpolated across the table's span. */

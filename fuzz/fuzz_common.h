@@ -1,4 +1,4 @@
-/* Shared helpers of the libFuzzer harnesses (quality.md §4): readers that
+/* Shared helpers of the libFuzzer harnesses (docs/decisions.md "Hardening"): readers that
  * only take a path get the input through a per-process file in /dev/shm
  * (memory-backed, so the fuzzers do not wear the disk). */
 #ifndef LPMAP_FUZZ_COMMON_H

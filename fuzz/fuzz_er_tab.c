@@ -1,5 +1,5 @@
-/* libFuzzer harness of the ER 3-D flux table reader (formats.md §1,
- * quality.md §4): arbitrary bytes through er_table_read_buffer in both
+/* libFuzzer harness of the ER 3-D flux table reader (docs/formats.md §1,
+ * docs/decisions.md "Hardening"): arbitrary bytes through er_table_read_buffer in both
  * strict and lenient mode, then the sweep index of what was kept. */
 #include "fuzz_common.h"
 #include "io/er_tab.h"

@@ -1,4 +1,4 @@
-/* libFuzzer harness of the NPZ reader (formats.md §5) on arbitrary bytes:
+/* libFuzzer harness of the NPZ reader (docs/npz.md) on arbitrary bytes:
  * the input as a whole NPZ (scratch file: npz_read_open takes a path), every
  * entry decoded, and the same bytes as a bare .npy image. */
 #include "fuzz_common.h"

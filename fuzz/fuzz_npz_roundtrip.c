@@ -1,4 +1,4 @@
-/* libFuzzer harness of the NPZ writer (formats.md §5): the input is decoded
+/* libFuzzer harness of the NPZ writer (docs/npz.md): the input is decoded
  * into up to 8 arrays (dtype, 0-d or 1-d, length, values), written with
  * npz_writer_*, committed, read back with npz_read_* and compared: same
  * keys, dtypes, shapes and bytes (strings as strings). Any difference aborts. */

@@ -1,4 +1,4 @@
-/* libFuzzer harness of the DAF/SPK reader and segment evaluation (spice.md
+/* libFuzzer harness of the DAF/SPK reader and segment evaluation (docs/spice.md
  * §3): the input becomes a scratch .bsp loaded through spice_load_files
  * (file record, summary list, spk_params_init of every segment); then each
  * segment's target is evaluated relative to its center at the start, middle

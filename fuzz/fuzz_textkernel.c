@@ -1,4 +1,4 @@
-/* libFuzzer harness of the text-kernel parser (spice.md §1): arbitrary text
+/* libFuzzer harness of the text-kernel parser (docs/spice.md §1): arbitrary text
  * into a pool (loaded twice, so replacement and `+=` paths run), then a few
  * look-ups the LSK/PCK code makes. */
 #include "fuzz_common.h"

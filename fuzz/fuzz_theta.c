@@ -1,4 +1,4 @@
-/* libFuzzer harness of the theta.tab reader (formats.md §2): the input is
+/* libFuzzer harness of the theta.tab reader (docs/formats.md §2): the input is
  * written to a scratch file (theta_read takes a path). */
 #include "fuzz_common.h"
 #include "io/theta.h"

@@ -1,4 +1,4 @@
-/* Writes the binary seeds of the fuzz corpora (quality.md §4): small SPK
+/* Writes the binary seeds of the fuzz corpora (docs/decisions.md "Hardening"): small SPK
  * files of every supported segment type (and a big-endian one) through the
  * project's SPK writer, and NPZ files through the NPZ writer. Real kernels
  * are never copied into the repository; these are regenerated with

@@ -129,6 +129,7 @@ typedef struct {
 LPMAP_API lpmap_status lpmap_devices_list(lpmap_device_info *out, size_t cap, size_t *n);
 
 typedef enum { LPMAP_METHOD_HALEKAS = 0, LPMAP_METHOD_LILLIS = 1 } lpmap_method;
+typedef enum { LPMAP_PHYSICS_CONSISTENT = 0, LPMAP_PHYSICS_REFERENCE = 1 } lpmap_physics;
 
 typedef struct {
     lpmap_device device; /* LPMAP_DEVICE_CPU */
@@ -139,6 +140,8 @@ typedef struct {
     int polish;          /* 1: line-search polish after the loss-cone DE (batch default) */
     int normalization;   /* 0: ratio (default), 1: ratio2 */
     int incident;        /* 0: incident mean (default), 1: incident max */
+    int physics; /* LPMAP_PHYSICS_CONSISTENT (default, as `lpmap batch`) or _REFERENCE
+                    (docs/physics-modes.md) */
 } lpmap_settings;
 
 /* The defaults of `lpmap batch`. */
@@ -153,14 +156,21 @@ LPMAP_API void lpmap_session_free(lpmap_session *session);
 /* "cpu" or the GPU's name. */
 LPMAP_API const char *lpmap_session_device_name(const lpmap_session *session);
 
-/* U_sc of one sweep (physics of `lpmap batch`: kappa fit, then the sunlit
- * J-U inversion or the shadowed current balance). */
+/* U_sc of one sweep, with the session's physics (docs/physics-modes.md):
+ * consistent (Poisson fit of the counts mapped through U_sc, self-consistent
+ * charging, a 1-sigma) or reference (kappa fit, then the sunlit J-U inversion
+ * or the shadowed current balance; sigma NaN). The API has no footpoint
+ * geometry, so in consistent mode every channel counts as seeing the ambient
+ * plasma (`lpmap batch` keeps those with pitch < 90 deg about the footpoint
+ * field direction); its U_sc can then differ from the batch's. */
 typedef struct {
     double u_sc;    /* V; NaN when not estimated */
     double te_ev;   /* electron temperature of the kappa fit, eV */
     double density; /* m^-3 */
     double kappa;
-    int64_t status; /* 0 ok, 1 bad kappa fit, 2 no root, 3 illumination unknown */
+    int64_t status; /* 0 ok, 1 bad kappa fit, 2 no root, 3 illumination unknown,
+                       4 too few counts (consistent) */
+    double u_sc_sigma; /* 1-sigma of u_sc, V (consistent); NaN in reference */
 } lpmap_usc_result;
 
 /* Estimate U_sc for sweeps [first, first+n). sunlit[k] is the spacecraft

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's main-job command (spec/quality.md §1): install what is
+# The README's main-job command (docs/decisions.md): install what is
 # missing, build (Release; CUDA compiled when nvcc is found), simulate a
 # synthetic dataset with known truth in the PDS layout, run the batch job on
 # it (`--fast`: the GPU when one is usable, else the CPU path), then print

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the libFuzzer harnesses (fuzz/, quality.md §4) with clang and run
+# Build the libFuzzer harnesses (fuzz/, docs/decisions.md "Hardening") with clang and run
 # each for SECONDS (default 60), one after another.
 #   scripts/fuzz.sh [SECONDS] [HARNESS...]   harnesses: er_tab attitude theta
 #                                            textkernel spk npz_read npz_roundtrip

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The one command a session with a lent GPU runs (spec/gpu.md "Testing and
-# measuring on a real GPU"): configure + build with CUDA, the GPU tests, the
+# The one command a session with a lent GPU runs (docs/decisions.md "GPU"):
+# configure + build with CUDA, the GPU tests, the
 # whole suite, compute-sanitizer (memcheck, racecheck, synccheck) on the GPU
 # test binary, `lpmap info`, and the GPU benchmarks. Logs go to $OUT (the
 # device tool's return folder) or ./gpu-logs — at most 8 files.
@@ -32,7 +32,6 @@ SUMMARY=$LOG/summary.txt
 JOBS=${GPU_CHECK_JOBS:-$(nproc)}
 ARCHS=${LPMAP_CUDA_ARCHS:-90}
 BUILD=$ROOT/build-gpu
-export LPMAP_SHARED_DIR=${LPMAP_SHARED_DIR:-$ROOT/../shared}
 
 note() { echo "$*" | tee -a "$SUMMARY"; }
 # step NAME LOGFILE TIMEOUT CMD...: run, append output to LOGFILE, record rc.

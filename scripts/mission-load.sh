@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Mission-scale load run (quality.md §4: memory does not grow with the date
+# Mission-scale load run (docs/decisions.md "Hardening": memory does not grow with the date
 # range): simulate N days (default 560, the LP mission from 1998-01-16) with
 # `lpmap simulate`, then run `lpmap batch` month by month under
 # /usr/bin/time -v, printing wall time and peak RSS per month and overall.

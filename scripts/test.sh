@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: install missing dependencies, build (Release,
 # CUDA compiled when nvcc is found) and run the whole suite with ctest.
-# GPU tests skip with a message where there is no device.
+# GPU tests exit 77 where there is no device, which ctest reports as skipped.
 #   scripts/test.sh [BUILD_DIR]     (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-# Loopback HTTP server for the `lpmap download` tests (formats.md §6).
+# Loopback HTTP server for the `lpmap download` tests (docs/formats.md §6).
 # Serves ROOT with generated HTML index pages for folders, honours
 # "Range: bytes=N-" (206 / 416), and injects faults from FAULTS (JSON:
 # {"/url/path": ["429", "503", "truncate", "ignore-range", "404"], ...}),

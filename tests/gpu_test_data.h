@@ -1,5 +1,5 @@
 /* Deterministic synthetic sweeps for the GPU backend tests (test_gpu_*.c):
- * loss-cone sweeps from the forward model of physics.md §4.1 with noise,
+ * loss-cone sweeps from the forward model of docs/physics.md §4.1 with noise,
  * odd cases (short sweeps, masked bins, all-masked sweeps, U_sc NaN), and
  * kappa inputs. Test-only; the benchmark's standard set lives in src/sim. */
 #ifndef LPMAP_TESTS_GPU_TEST_DATA_H
@@ -19,7 +19,7 @@
 #include "sim/bench_sets.h"
 #include "sim/sim_spectra.h"
 
-/* Loss-cone settings of physics.md §4 (the fitter's defaults). */
+/* Loss-cone settings of docs/physics.md §4 (the fitter's defaults). */
 static inline void gtd_losscone_settings(losscone_settings *s, fit_method method)
 {
     losscone_settings_init(s);
@@ -121,7 +121,7 @@ static inline void gtd_kappa_data(uint64_t seed, uint64_t i, kappa_data *d, doub
     }
 }
 
-/* Sweep i of the benchmark's standard set (quality.md §3,
+/* Sweep i of the benchmark's standard set (docs/bench.md,
  * src/sim/bench_sets.h), prepared as `lpmap bench losscone` prepares it. */
 static inline void gtd_standard_sweep(uint64_t seed, uint64_t i, losscone_sweep *out)
 {

@@ -1,4 +1,4 @@
-/* Spacecraft-charging pieces on their own (physics.md §6): Brent's method on
+/* Spacecraft-charging pieces on their own (docs/physics.md §6): Brent's method on
  * test functions, Simpson/trapezoid rules, the J-U inversion and its no-root
  * cases, Sternglass, the current balance (T' <= 0 branch, bracket growth). */
 #include "test_support.h"

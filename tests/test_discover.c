@@ -1,4 +1,4 @@
-/* Tests of ER file discovery (formats.md §1): recursion, symlinks and
+/* Tests of ER file discovery (docs/formats.md §1): recursion, symlinks and
  * their loops, the date filter from the name, what is never an ER file,
  * the order, and a missing data folder. */
 #include "test_support.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the `lpmap download` pieces (formats.md §6): SHA-1 against
+/* Unit tests of the `lpmap download` pieces (docs/formats.md §6): SHA-1 against
  * the FIPS 180 vectors, HTML index parsing, the date filters, back-off and
  * Retry-After, the --sha1-file override and the job plan; the message of
  * a build without libcurl. Transfers themselves are tested end to end by
@@ -13,7 +13,7 @@
 #include "download/download.h"
 #include "download/fetch.h"
 #include "download/html_index.h"
-#include "download/sha1.h"
+#include "core/sha1.h"
 
 static void hex_of(const void *data, size_t n, char hex[41])
 {

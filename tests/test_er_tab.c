@@ -1,6 +1,6 @@
-/* Tests of the ER TAB reader and writer (formats.md §1), sweep cleaning
- * (physics.md §1), the sweep index and merge offsets (physics.md §9), and
- * every bad input of quality.md §2 that reaches the reader. */
+/* Tests of the ER TAB reader and writer (docs/formats.md §1), sweep cleaning
+ * (docs/physics.md §1), the sweep index and merge offsets (docs/physics.md §9), and
+ * every bad input of docs/decisions.md that reaches the reader. */
 #include "test_support.h"
 
 #include <fcntl.h>

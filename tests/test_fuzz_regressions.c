@@ -1,4 +1,4 @@
-/* Regression tests of the inputs the libFuzzer harnesses (fuzz/, quality.md
+/* Regression tests of the inputs the libFuzzer harnesses (fuzz/, docs/decisions.md
  * §4) found crashing: every file under tests/data/fuzz-regressions/<reader>/
  * is fed to that reader, which must refuse it with an error status and a
  * message (under the ASan/UBSan build any memory error or undefined

@@ -2,7 +2,7 @@
  * de_block_impl.h): the host emulation runs exactly the code the CUDA
  * kernels run (one thread, BLOCK_SYNC a no-op) and must equal independent
  * references built from physics/losscone_model.h, kappa_model.h and the
- * CPU DE loop (fit/de.c) — physics.md §4.3-§4.4, §5; spec/gpu.md. */
+ * CPU DE loop (fit/de.c) — docs/physics.md §4.3-§4.4, §5; docs/decisions.md "GPU". */
 #include "test_support.h"
 
 #include <math.h>

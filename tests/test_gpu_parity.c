@@ -1,4 +1,4 @@
-/* GPU backend against the CPU (spec/gpu.md targets, quality.md §2-§3):
+/* GPU backend against the CPU (docs/decisions.md "GPU" targets, docs/decisions.md):
  * fp64 equal to the CPU path (identical best member, chi2 to 1e-9
  * relative), fp32 and mixed within 1 V of fp64 for 99% of sweeps and none
  * beyond 10 V, odd sizes (1 sweep, partial batches, all-masked sweeps),

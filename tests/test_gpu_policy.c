@@ -1,4 +1,4 @@
-/* CPU tests of the GPU policy (src/gpu/gpu_policy.c, spec/gpu.md): the
+/* CPU tests of the GPU policy (src/gpu/gpu_policy.c, docs/decisions.md "GPU"): the
  * dtype rule, batch sizing from free memory, the small-job threshold and
  * its environment override, the allocation-failure hook and the back-off. */
 #include "test_support.h"

@@ -5,7 +5,7 @@
  * one-thread run. The one-thread run is the CPU fitter's path (its LHS
  * phase keeps the start list as it scans and lets the chi2 stop early),
  * the threaded runs the GPU's, so this is also their parity check.
- * Complements test_gpu_body.c (no GPU here). */
+ * Complements test_gpu_body.c (docs/decisions.md "GPU": no GPU here). */
 #define BLOCK_SYNC() _Pragma("omp barrier")
 
 #include "test_support.h"

@@ -134,7 +134,7 @@ static void test_top_insert(void **state)
 }
 
 /* On 300 sweeps of the bench set the fit reaches the truth's chi2 far more
- * often with the polish than without (quality.md §3 asks 99% on the 2,000:
+ * often with the polish than without (docs/bench.md asks 99% on the 2,000:
  * docs/performance.md). */
 static void test_polish_reaches_the_minimum(void **state)
 {

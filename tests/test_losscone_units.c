@@ -1,4 +1,4 @@
-/* Loss-cone pieces on small hand-made inputs (physics.md §2-§4): pitch
+/* Loss-cone pieces on small hand-made inputs (docs/physics.md §2-§4): pitch
  * angles and polarity, both normalizations, the E >= U_sc mask, U-width QC,
  * the fixed beam, cancellation and bad optimizer settings. The golden and
  * brute-force comparisons live in test_losscone.c. */

@@ -1,5 +1,5 @@
 /* Tests of the shared optimizer pieces: Philox streams, Latin hypercube,
- * differential evolution (physics.md §4.4). */
+ * differential evolution (docs/physics.md §4.4). */
 #include "test_support.h"
 
 #include <math.h>

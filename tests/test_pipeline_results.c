@@ -1,4 +1,4 @@
-/* Tests of the batch driver's pure pieces (formats.md §5): result columns,
+/* Tests of the batch driver's pure pieces (docs/npz.md): result columns,
  * the spectrum order (ascending spec_no, stable), gathering, output names. */
 #include "test_support.h"
 

@@ -1,4 +1,4 @@
-/* Tests of `lpmap plot` (overview.md, plot): a NumPy-made batch NPZ is drawn
+/* Tests of `lpmap plot` (docs/plot.md): a NumPy-made batch NPZ is drawn
  * to PNGs, read back with cairo and checked (size, colours in the map and
  * colour bar, illumination colours in the histograms); the colormap's
  * perceptual symmetry; missing keys, empty data and bad flags. */
@@ -105,7 +105,7 @@ static void test_data_load(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     plot_data d;
     lp_error err;
     assert_int_equal(plot_data_load(npz_full, PLOT_ALL, NAN, &d, &err), LP_OK);
@@ -189,7 +189,7 @@ static void test_plot_renders_pngs(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     char out[8192];
     if (!plot_render_available()) {
         assert_int_equal(run_plot(npz_full, out, sizeof out), 1);
@@ -298,7 +298,7 @@ static void test_plot_bad_input(void **state)
     assert_int_equal(run_plot(path, out, sizeof out), 1);
     assert_non_null(strstr(out, "not an NPZ/ZIP file"));
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     /* Missing key: clear message, no picture. */
     assert_int_equal(run_plot(npz_nolat, out, sizeof out), 1);
     assert_non_null(strstr(out, "no 'rows_projection_latitude', needed for the map"));
@@ -314,10 +314,17 @@ static void test_plot_bad_input(void **state)
     assert_false(ts_file_exists(path));
     snprintf(path, sizeof path, "%s/nofit_hist.png", tmpdir);
     assert_true(ts_file_exists(path));
-    /* Missing output folder. */
-    snprintf(args, sizeof args, "%s --out %s/nope", npz_full, tmpdir);
+    /* A missing output folder is created (as batch does). */
+    snprintf(args, sizeof args, "%s --out %s/new/deeper --what map", npz_full, tmpdir);
+    assert_int_equal(run_plot(args, out, sizeof out), 0);
+    snprintf(path, sizeof path, "%s/new/deeper/potential_batch_1998_04_map.png", tmpdir);
+    assert_true(ts_file_exists(path));
+    /* One that cannot be created: one line, exit 1. */
+    snprintf(path, sizeof path, "%s/afile", tmpdir);
+    ts_write_file(path, "x");
+    snprintf(args, sizeof args, "%s --out %s/afile/sub", npz_full, tmpdir);
     assert_int_equal(run_plot(args, out, sizeof out), 1);
-    assert_non_null(strstr(out, "does not exist"));
+    assert_non_null(strstr(out, "lpmap plot: cannot create output folder"));
 }
 
 /* Grid maps (plot_render_grid_map): a 10-degree grid whose western half is
@@ -328,7 +335,7 @@ static void test_plot_grid_maps(void **state)
 {
     (void)state;
     if (!have_npz)
-        TS_SKIP("no Python interpreter with numpy");
+        fail_msg("no Python interpreter with numpy (a test dependency: scripts/install-deps.sh)");
     if (!plot_render_available())
         TS_SKIP("built without cairo (test_plot_renders_pngs checks the message)");
 #ifdef LPMAP_HAVE_CAIRO

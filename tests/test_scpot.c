@@ -1,4 +1,4 @@
-/* scpot_estimate end to end on simulated sweeps (physics.md §6): the sunlit
+/* scpot_estimate end to end on simulated sweeps (docs/physics.md §6): the sunlit
  * path reproduced step by step (fit, J_e 10 pts, inversion, energy shift,
  * refit on the refit streams, J_e 100 pts, inversion), the shadowed path,
  * and the NaN cases (unknown illumination, bad kappa fit). */

@@ -1,4 +1,4 @@
-/* Bad SPICE input (spice.md §3, quality.md): truncated or damaged DAF
+/* Bad SPICE input (docs/spice.md §3, docs/decisions.md): truncated or damaged DAF
  * files, wrong id word, addresses beyond EOF, unknown types and frames,
  * no coverage; each checks the message and that nothing was returned.
  * Also: difference-line types 1 and 21 from hand-built records and

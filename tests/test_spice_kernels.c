@@ -1,6 +1,6 @@
-/* Tests against the real kernels in ../shared/kernels (spice.md §6):
+/* Tests against the real kernels in tests/data/kernels (docs/spice.md §6):
  * every row of reference_positions.csv, chaining, IAU_MOON from
- * pck00011.tpc, fixed inertial frames. Skip when ../shared is absent. */
+ * pck00011.tpc, fixed inertial frames. A missing file fails the test. */
 #include "test_support.h"
 
 #include <math.h>
@@ -14,7 +14,7 @@
 static spice_kernels *load_one(const char *rel)
 {
     char buf[4096];
-    const char *path = ts_shared_path(rel, buf);
+    const char *path = ts_data_path(rel, buf);
     if (!path)
         return NULL;
     spice_kernels *k = NULL;
@@ -28,9 +28,9 @@ static void test_reference_positions(void **state)
 {
     (void)state;
     char buf[4096];
-    const char *csv = ts_shared_path("kernels/reference_positions.csv", buf);
+    const char *csv = ts_data_path("kernels/reference_positions.csv", buf);
     if (!csv)
-        TS_SKIP("../shared/kernels/reference_positions.csv absent");
+        fail_msg("missing test data: tests/data/kernels/reference_positions.csv absent");
     char *text = ts_read_file(csv, NULL);
     assert_non_null(text);
     int rows = 0;
@@ -84,9 +84,9 @@ static void test_load_dir_precedence(void **state)
 {
     (void)state;
     char buf[4096];
-    const char *dir = ts_shared_path("kernels", buf);
+    const char *dir = ts_data_path("kernels", buf);
     if (!dir)
-        TS_SKIP("../shared/kernels absent");
+        fail_msg("missing test data: tests/data/kernels absent");
     spice_kernels *all = NULL;
     lp_error e;
     assert_int_equal(spice_load_dir(dir, &all, &e), LP_OK);
@@ -144,7 +144,7 @@ static void test_iau_moon(void **state)
     (void)state;
     spice_kernels *k = load_one("kernels/pck00011.tpc");
     if (!k)
-        TS_SKIP("../shared/kernels absent");
+        fail_msg("missing test data: tests/data/kernels absent");
     lp_error e;
     double et = -52747136.8; /* 1998-05-01 */
     double m[3][3];
@@ -232,9 +232,9 @@ static void test_state_in_rotating_frame(void **state)
 {
     (void)state;
     char buf[4096];
-    const char *dir = ts_shared_path("kernels", buf);
+    const char *dir = ts_data_path("kernels", buf);
     if (!dir)
-        TS_SKIP("../shared/kernels absent");
+        fail_msg("missing test data: tests/data/kernels absent");
     spice_kernels *k = NULL;
     lp_error e;
     assert_int_equal(spice_load_dir(dir, &k, &e), LP_OK);

@@ -1,4 +1,4 @@
-/* Tests of the text-kernel parser and UTC → ET (spice.md §1, §2): the
+/* Tests of the text-kernel parser and UTC → ET (docs/spice.md §1, §2): the
  * standard LSK fixture, leap seconds, formats, bad input. */
 #include "test_support.h"
 
@@ -56,7 +56,7 @@ static void test_j2000_epoch(void **state)
     spice_free(k);
 }
 
-/* The formula of spice.md §2 evaluated by hand for a 1998 date. */
+/* The formula of docs/spice.md §2 evaluated by hand for a 1998 date. */
 static void test_1998_dates(void **state)
 {
     (void)state;

@@ -50,7 +50,7 @@ c_double_p = ctypes.POINTER(ctypes.c_double)
 class UscResult(ctypes.Structure):
     _fields_ = [("u_sc", ctypes.c_double), ("te_ev", ctypes.c_double),
                 ("density", ctypes.c_double), ("kappa", ctypes.c_double),
-                ("status", ctypes.c_int64)]
+                ("status", ctypes.c_int64), ("u_sc_sigma", ctypes.c_double)]
 
 
 class LossconeResult(ctypes.Structure):
@@ -72,7 +72,8 @@ class Settings(ctypes.Structure):
     _fields_ = [("device", ctypes.c_int), ("gpu_index", ctypes.c_int),
                 ("threads", ctypes.c_int), ("seed", ctypes.c_uint64),
                 ("method", ctypes.c_int), ("polish", ctypes.c_int),
-                ("normalization", ctypes.c_int), ("incident", ctypes.c_int)]
+                ("normalization", ctypes.c_int), ("incident", ctypes.c_int),
+                ("physics", ctypes.c_int)]
 
 
 def _sig(name, restype, *argtypes):

@@ -128,7 +128,7 @@ class Session:
     """A fitting backend: device "cpu", "gpu" (no fallback) or "auto"."""
 
     def __init__(self, device="cpu", seed=42, threads=0, method="halekas", polish=True,
-                 normalization="ratio", incident="mean", gpu_index=0):
+                 normalization="ratio", incident="mean", gpu_index=0, physics="consistent"):
         s = Settings()
         lib.lpmap_settings_init(ctypes.byref(s))
         s.device = _DEVICES[device]
@@ -139,6 +139,7 @@ class Session:
         s.polish = int(bool(polish))
         s.normalization = {"ratio": 0, "ratio2": 1}[normalization]
         s.incident = {"mean": 0, "max": 1}[incident]
+        s.physics = {"consistent": 0, "reference": 1}[physics]
         h = ctypes.c_void_p()
         check(lib.lpmap_session_create(ctypes.byref(s), ctypes.byref(h)))
         self._h = h
@@ -163,7 +164,8 @@ class Session:
     def estimate_usc(self, sweeps, sunlit, first=0):
         """U_sc of sweeps [first, first+len(sunlit)); sunlit: 1, 0 or -1
         (unknown) per sweep. Returns a structured array (u_sc, te_ev,
-        density, kappa, status)."""
+        density, kappa, status, u_sc_sigma); the physics is the session's
+        ("consistent" or "reference", as `lpmap batch --physics`)."""
         sunlit = np.ascontiguousarray(sunlit, dtype=np.int8)
         n = _range(len(sweeps), first, len(sunlit))
         out = np.empty(n, dtype=USC_DTYPE)

@@ -34,8 +34,11 @@ class LpmapTest(unittest.TestCase):
                         "20", "-q"], check=True)
         cls.er = sorted(glob.glob(os.path.join(cls.sim, "*", "*", "3D*.TAB")))
         cls.theta = os.path.join(cls.sim, "theta.tab")
+        # The reference physics: its U_sc uses no footpoint geometry, which
+        # the API does not have, so the API equals the batch bit for bit.
         subprocess.run([BIN, "batch", "--data-dir", cls.sim, "--output-dir",
-                        os.path.join(cls.dir, "batch")], check=True, capture_output=True)
+                        os.path.join(cls.dir, "batch"), "--physics", "reference"], check=True,
+                       capture_output=True)
         cls.batch = np.load(os.path.join(cls.dir, "batch", "potential_batch_all.npz"))
 
     @classmethod
@@ -63,15 +66,32 @@ class LpmapTest(unittest.TestCase):
         first_row = np.searchsorted(b["rows_spec_no"], b["spec_spec_no"])
         sunlit = b["rows_spacecraft_in_sun"][first_row].astype(np.int8)
         s = lpmap.Sweeps(self.er, theta=self.theta)
-        with lpmap.Session(seed=42) as ss:
+        with lpmap.Session(seed=42, physics="reference") as ss:
             usc = ss.estimate_usc(s, sunlit)
         self.assertTrue(same(usc["u_sc"], b["rows_spacecraft_potential"][first_row]))
+        self.assertTrue(np.all(np.isnan(usc["u_sc_sigma"])))
         self.assertTrue(same(usc["te_ev"], b["spec_electron_temperature"]))
         self.assertGreater(int(np.sum(usc["status"] == 0)), 0)
         # Another seed draws other kappa fits.
-        with lpmap.Session(seed=7) as ss:
+        with lpmap.Session(seed=7, physics="reference") as ss:
             other = ss.estimate_usc(s, sunlit)
         self.assertFalse(same(other["te_ev"], usc["te_ev"]))
+
+    def test_usc_consistent_has_sigma(self):
+        # The default (consistent) physics gives a positive finite 1-sigma
+        # wherever it gives a U_sc, and the same numbers on a second call.
+        b = self.batch
+        first_row = np.searchsorted(b["rows_spec_no"], b["spec_spec_no"])
+        sunlit = b["rows_spacecraft_in_sun"][first_row].astype(np.int8)
+        s = lpmap.Sweeps(self.er, theta=self.theta)
+        with lpmap.Session() as ss:
+            usc = ss.estimate_usc(s, sunlit)
+            again = ss.estimate_usc(s, sunlit)
+        ok = np.isfinite(usc["u_sc"])
+        self.assertGreater(int(ok.sum()), len(ok) // 2)
+        self.assertTrue(np.all(np.isfinite(usc["u_sc_sigma"][ok])))
+        self.assertTrue(np.all(usc["u_sc_sigma"][ok] > 0))
+        self.assertTrue(same(usc["u_sc"], again["u_sc"]))
 
     def test_losscone_equals_batch_where_polarity_is_default(self):
         # The API uses b = -B/|B| (footpoint polarity -1) on every row; the

@@ -1,5 +1,5 @@
 /* lpmap bench: the options every suite receives and the result it fills
- * (spec/quality.md §3). Each suite lives in its own bench_<suite>.c, makes its
+ * (docs/bench.md). Each suite lives in its own bench_<suite>.c, makes its
  * inputs with the simulator's forward models and times only its stage. */
 #ifndef LPMAP_CLI_BENCH_H
 #define LPMAP_CLI_BENCH_H

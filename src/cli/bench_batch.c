@@ -1,4 +1,4 @@
-/* lpmap bench batch (spec/quality.md §3): simulate a month with the
+/* lpmap bench batch (docs/bench.md): simulate a month with the
  * simulator (not timed), run the whole batch pipeline on it, report wall
  * seconds per stage and the process's peak resident memory. */
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* lpmap bench kappa (spec/quality.md §3): kappa fits of the standard set's
+/* lpmap bench kappa (docs/bench.md): kappa fits of the standard set's
  * incident spectra through the backend; speed and accuracy. */
 #include <math.h>
 #include <stdio.h>

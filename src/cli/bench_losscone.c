@@ -1,4 +1,4 @@
-/* lpmap bench losscone (spec/quality.md §3): fit the standard set through
+/* lpmap bench losscone (docs/bench.md): fit the standard set through
  * the backend (CPU or GPU) and report speed and accuracy. */
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
-/* lpmap bench parse (spec/quality.md §3): write a day-sized ER TAB file of
- * forward-model sweeps (the standard bench set, formats.md §1 text via
+/* lpmap bench parse (docs/bench.md): write a day-sized ER TAB file of
+ * forward-model sweeps (the standard bench set, docs/formats.md §1 text via
  * er_table_write; not timed), then time er_table_read alone: MB/s, rows/s,
  * and the peak resident memory next to the size of the table read. */
 #include <errno.h>

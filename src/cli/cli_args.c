@@ -3,12 +3,15 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include <string.h>
 
+#include "core/calendar.h"
+#include "core/cancel.h"
 #include "core/log.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -87,13 +90,32 @@ void cli_set_verbosity(int verbose, int quiet)
         log_set_level(LOG_INFO);
 }
 
-int cli_not_implemented(const char *cmd, const char *help, int argc, char **argv)
+int cli_fail(const char *cmd, const char *fmt, ...)
 {
-    for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(help, stdout);
-            return 0;
-        }
-    fprintf(stderr, "lpmap %s: not implemented yet\n", cmd);
-    return EXIT_USAGE;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "lpmap %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return EXIT_FAILED;
+}
+
+int cli_exit_cancelled(void)
+{
+    int sig = cancel_signal();
+    return 128 + (sig ? sig : SIGINT);
+}
+
+int cli_check_date(const char *cmd, int year, int month, int day)
+{
+    if (!month || !day)
+        return 0;
+    /* Without a year February may have 29 days (a leap year may match). */
+    int max = year ? calendar_days_in_month(year, month) : calendar_days_in_month(2000, month);
+    if (day <= max)
+        return 0;
+    cli_usage_error(cmd, "impossible date: %04d-%02d-%02d (month %d has %d days)", year, month, day,
+                    month, max);
+    return -1;
 }

@@ -17,9 +17,14 @@ int cli_parse_double(const char *cmd, const char *name, const char *text, double
                      double *out);
 /* Print "lpmap CMD: MESSAGE" plus a hint to use --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* For subcommands still being built: prints HELP for --help (exit 0),
- * otherwise says "not implemented yet" and returns EXIT_USAGE. */
-int cli_not_implemented(const char *cmd, const char *help, int argc, char **argv);
+/* Print "lpmap CMD: MESSAGE" (the one format of every subcommand's fatal
+ * error); returns EXIT_FAILED. */
+int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Exit code of a cancelled run: 128 + the signal (130 SIGINT, 143 SIGTERM). */
+int cli_exit_cancelled(void);
+/* Usage error (printed, -1) for a day the month does not have (31 April,
+ * 29 February of a common year); 0 when fine or not all fields given. */
+int cli_check_date(const char *cmd, int year, int month, int day);
 /* Configure the logger from -v / --quiet counts. */
 void cli_set_verbosity(int verbose, int quiet);
 

@@ -1,4 +1,4 @@
-/* lpmap batch: parse and validate the flags of spec/overview.md, then hand
+/* lpmap batch: parse and validate the flags of docs/batch.md, then hand
  * them to the batch driver (src/pipeline/batch.c). */
 #include <getopt.h>
 #include <stdio.h>
@@ -7,6 +7,7 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
+#include "core/calendar.h"
 #include "core/cancel.h"
 #include "core/constants.h"
 #include "core/log.h"
@@ -29,10 +30,19 @@ static const char *const HELP =
     "  --year Y --month M --day D   date filter (month and day optional)\n"
     "  --start YYYY-MM-DD --end YYYY-MM-DD   date range, both days included (instead of\n"
     "                        --year/--month/--day), e.g. --start 1998-04-01 --end 1998-06-30\n"
-    "  --overwrite           replace an existing output (otherwise it is left untouched)\n"
-    "  --strict              malformed input lines are fatal instead of skipping the sweep\n"
+    "  --overwrite           replace an existing output; without it an output made with\n"
+    "                        the same inputs and settings is left untouched (exit 0) and\n"
+    "                        one made with others is an error naming what differs (exit 1)\n"
+    "  --strict              any unreadable file or malformed line is fatal (default: the\n"
+    "                        file or sweep is skipped, named in the summary and meta_*)\n"
     "\n"
     "fitting:\n"
+    "  --physics consistent|reference   spacecraft-potential physics (default consistent:\n"
+    "                        Poisson counts, Liouville mapping, self-consistent charging,\n"
+    "                        per-sweep sigmas; reference: the original's formulas;\n"
+    "                        docs/physics-modes.md)\n"
+    "  --usc-reject-phi PHI  consistent only: reject the kappa fit above this deviance\n"
+    "                        per degree of freedom (default 1e7)\n"
     "  --losscone-fit-method halekas|lillis   chi2 of the loss-cone fit (default halekas)\n"
     "  --normalization ratio|ratio2           flux normalization (default ratio)\n"
     "  --incident-stat mean|max               incident flux statistic (default mean)\n"
@@ -40,7 +50,7 @@ static const char *const HELP =
     "  --u-spacecraft V      constant spacecraft potential; skips its estimation\n"
     "  --emit-u-width-qc     add U-width identifiability fields (lillis only)\n"
     "  --u-width-identifiable-max-v V   threshold for them (default 200)\n"
-    "  --no-polish           skip the exact line-search polish after DE: physics.md's\n"
+    "  --no-polish           skip the exact line-search polish after DE: docs/physics.md's\n"
     "                        optimizer alone, with a 10-generation stopping window\n"
     "                        (docs/decisions.md); faster, finds the minimum less often\n"
     "  --seed S              seed of every random stream (default 42)\n"
@@ -50,14 +60,26 @@ static const char *const HELP =
     "  --dtype auto|fp16|fp32|fp64   GPU arithmetic (default auto; the CPU is always fp64)\n"
     "  --batch-size N        spectra per GPU batch (default: from free device memory)\n"
     "  --device N            which GPU (default 0)\n"
+    "                        (--dtype, --batch-size, --device apply with --fast only)\n"
     "  --threads N           CPU worker threads (default: all cores)\n"
     "  --parallel            deprecated: accepted and ignored (the CPU path is always parallel)\n"
     "\n"
+    "  -q, --quiet           warnings and errors only\n"
     "  -v, --verbose         debug logging\n"
     "  -h, --help            this help\n"
     "\n"
-    "exit codes: 0 success (also: no files matched, output exists), 1 the run failed,\n"
-    "2 usage error.\n";
+    "examples:\n"
+    "  lpmap batch --data-dir data --year 1998 --month 4 --fast\n"
+    "      April 1998 on the GPU (CPU when none) -> potential_batch_1998_04.npz\n"
+    "  lpmap batch --data-dir data --year 1998 --month 4 --day 2 --losscone-fit-method lillis\n"
+    "      one day with the Lillis chi2 -> potential_batch_1998_04_02.npz\n"
+    "  for m in 1 2 3; do lpmap batch --year 1999 --month $m --fast -q; done\n"
+    "      several months; re-running skips the months already done\n"
+    "\n"
+    "exit codes: 0 success (also: no files matched, the output exists with the same inputs\n"
+    "and settings), 1 the run failed or produced nothing usable (no sweep read, no sweep\n"
+    "with geometry; nothing is written), 2 usage error, 130/143 interrupted by\n"
+    "SIGINT/SIGTERM (nothing written). Every key of the NPZ: docs/npz.md.\n";
 
 enum {
     OPT_DATA_DIR = 256,
@@ -84,7 +106,9 @@ enum {
     OPT_OVERWRITE,
     OPT_STRICT,
     OPT_START,
-    OPT_END
+    OPT_END,
+    OPT_PHYSICS,
+    OPT_REJECT_PHI
 };
 
 /* "YYYY-MM-DD" (a real calendar day) -> YYYYMMDD; -1 when malformed. */
@@ -92,11 +116,7 @@ static int parse_ymd(const char *s)
 {
     int y, m, d, n = 0;
     if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1900 ||
-        y > 2100 || m < 1 || m > 12 || d < 1)
-        return -1;
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[m - 1] + (m == 2 && leap))
+        y > 2100 || d < 1 || d > calendar_days_in_month(y, m))
         return -1;
     return y * 10000 + m * 100 + d;
 }
@@ -146,7 +166,10 @@ int cmd_batch(int argc, char **argv)
         {"strict", no_argument, 0, OPT_STRICT},
         {"start", required_argument, 0, OPT_START},
         {"end", required_argument, 0, OPT_END},
+        {"physics", required_argument, 0, OPT_PHYSICS},
+        {"usc-reject-phi", required_argument, 0, OPT_REJECT_PHI},
         {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     batch_options opt;
@@ -154,12 +177,13 @@ int cmd_batch(int argc, char **argv)
     const char *env_dir = getenv("LPMAP_DATA_DIR");
     if (env_dir && *env_dir)
         opt.data_dir = env_dir;
-    int verbose = 0, parallel = 0, c;
+    int verbose = 0, quiet = 0, parallel = 0, c;
+    int dtype_set = 0, batch_size_set = 0, device_set = 0; /* --fast only */
     long l;
     double d;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_DATA_DIR: opt.data_dir = optarg; break;
         case OPT_KERNELS: opt.kernels_dir = optarg; break;
@@ -227,6 +251,7 @@ int cmd_batch(int argc, char **argv)
             opt.u_width_identifiable_max_v = d;
             break;
         case OPT_DTYPE:
+            dtype_set = 1;
             if (!strcmp(optarg, "auto"))
                 opt.dtype = DTYPE_AUTO;
             else if (!strcmp(optarg, "fp16"))
@@ -243,11 +268,13 @@ int cmd_batch(int argc, char **argv)
             if (cli_parse_long("batch", "batch-size", optarg, 1, 100000000L, &l))
                 return EXIT_USAGE;
             opt.batch_size = l;
+            batch_size_set = 1;
             break;
         case OPT_DEVICE:
             if (cli_parse_long("batch", "device", optarg, 0, 1023, &l))
                 return EXIT_USAGE;
             opt.device = (int)l;
+            device_set = 1;
             break;
         case OPT_THREADS:
             if (cli_parse_long("batch", "threads", optarg, 1, 4096, &l))
@@ -269,7 +296,23 @@ int cmd_batch(int argc, char **argv)
             *(c == OPT_START ? &opt.start_ymd : &opt.end_ymd) = ymd;
             break;
         }
+        case OPT_PHYSICS:
+            if (!strcmp(optarg, PHYSICS_DEFAULT_NAME))
+                opt.physics = PHYSICS_CONSISTENT;
+            else if (!strcmp(optarg, "reference"))
+                opt.physics = PHYSICS_REFERENCE;
+            else
+                return cli_usage_error("batch", "invalid --physics '%s' (consistent, reference)",
+                                       optarg);
+            break;
+        case OPT_REJECT_PHI:
+            if (cli_parse_double("batch", "usc-reject-phi", optarg, 1.0, 1e12, &d))
+                return EXIT_USAGE;
+            opt.usc_reject_phi_set = 1;
+            opt.usc_reject_phi = d;
+            break;
         case 'v': verbose = 1; break;
+        case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return cli_usage_error("batch", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -279,6 +322,8 @@ int cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "unexpected argument '%s'", argv[optind]);
     if (opt.day && !opt.month)
         return cli_usage_error("batch", "--day needs --month");
+    if (opt.usc_reject_phi_set && opt.physics == PHYSICS_REFERENCE)
+        return cli_usage_error("batch", "--usc-reject-phi needs --physics consistent");
     if (opt.month && !opt.year)
         return cli_usage_error("batch", "--month needs --year");
     if (!opt.start_ymd != !opt.end_ymd)
@@ -289,7 +334,14 @@ int cmd_batch(int argc, char **argv)
     if (opt.start_ymd > opt.end_ymd)
         return cli_usage_error("batch", "--end (%d) is before --start (%d)", opt.end_ymd,
                                opt.start_ymd);
-    cli_set_verbosity(verbose, 0);
+    if (cli_check_date("batch", opt.year, opt.month, opt.day))
+        return EXIT_USAGE;
+    cli_set_verbosity(verbose, quiet);
+    if (!opt.fast && (dtype_set || batch_size_set || device_set))
+        log_warn("%s%s%sonly appl%s with --fast (the GPU path); ignored",
+                 dtype_set ? "--dtype " : "", batch_size_set ? "--batch-size " : "",
+                 device_set ? "--device " : "",
+                 dtype_set + batch_size_set + device_set > 1 ? "y" : "ies");
     if (opt.year && (opt.year < 1998 || opt.year > 1999))
         log_warn("--year %d is outside the Lunar Prospector mission (1998-1999)", opt.year);
     if (parallel)
@@ -306,9 +358,9 @@ int cmd_batch(int argc, char **argv)
     lp_status st = batch_run(&opt, &err);
     free(cmdline);
     if (st != LP_OK) {
-        fprintf(stderr, "lpmap batch: %s\n", err.message);
+        cli_fail("batch", "%s", err.message);
         if (st == LP_ERR_CANCELLED)
-            return 130; /* interrupted: 128 + SIGINT */
+            return cli_exit_cancelled(); /* 130 SIGINT, 143 SIGTERM */
         return st == LP_ERR_USAGE ? EXIT_USAGE : EXIT_FAILED;
     }
     return 0;

@@ -1,4 +1,4 @@
-/* lpmap bench SUITE: run one benchmark suite and report (spec/quality.md §3).
+/* lpmap bench SUITE: run one benchmark suite and report (docs/bench.md).
  * With --json exactly one JSON object goes to stdout; logs go to stderr. */
 #include <getopt.h>
 #include <math.h>
@@ -34,8 +34,9 @@ static const char *const HELP =
     "  --dtype D        auto|fp16|fp32|fp64 (GPU arithmetic; CPU is fp64)\n"
     "  --threads T      CPU worker threads (default: all cores)\n"
     "  --method M       losscone objective: halekas (default) or lillis\n"
-    "  --no-polish      losscone: physics.md's LHS + DE without the polish\n"
+    "  --no-polish      losscone: docs/physics.md's LHS + DE without the polish\n"
     "  --json           print one JSON object on stdout\n"
+    "  -q, --quiet      warnings and errors only\n"
     "  -v, --verbose    debug logging\n";
 
 void bench_add_raw(bench_result *res, const char *key, const char *json_value)
@@ -93,23 +94,19 @@ double bench_now(void)
 
 int cmd_bench(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"n", required_argument, 0, 'n'},
-                                             {"seed", required_argument, 0, 's'},
-                                             {"fast", no_argument, 0, 'f'},
-                                             {"dtype", required_argument, 0, 'd'},
-                                             {"threads", required_argument, 0, 't'},
-                                             {"json", no_argument, 0, 'j'},
-                                             {"method", required_argument, 0, 'm'},
-                                             {"verbose", no_argument, 0, 'v'},
-                                             {"no-polish", no_argument, 0, 'P'},
-                                             {"help", no_argument, 0, 'h'},
-                                             {0, 0, 0, 0}};
+    static const struct option longopts[] = {
+        {"n", required_argument, 0, 'n'},       {"seed", required_argument, 0, 's'},
+        {"fast", no_argument, 0, 'f'},          {"dtype", required_argument, 0, 'd'},
+        {"threads", required_argument, 0, 't'}, {"json", no_argument, 0, 'j'},
+        {"method", required_argument, 0, 'm'},  {"verbose", no_argument, 0, 'v'},
+        {"quiet", no_argument, 0, 'q'},         {"no-polish", no_argument, 0, 'P'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     bench_options opt = {.n = 0, .seed = 42, .dtype = "auto", .method = "halekas"};
-    int json = 0, verbose = 0, c;
+    int json = 0, verbose = 0, quiet = 0, c;
     long lval;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
         switch (c) {
         case 'n':
             if (cli_parse_long("bench", "n", optarg, 1, 100000000L, &lval))
@@ -141,12 +138,13 @@ int cmd_bench(int argc, char **argv)
         case 'j': json = 1; break;
         case 'P': opt.no_polish = 1; break;
         case 'v': verbose = 1; break;
+        case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return cli_usage_error("bench", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    cli_set_verbosity(verbose, 0);
+    cli_set_verbosity(verbose, quiet);
     if (optind != argc - 1)
         return cli_usage_error("bench",
                                "expected exactly one SUITE (losscone, kappa, parse, batch)");
@@ -175,7 +173,7 @@ int cmd_bench(int argc, char **argv)
     lp_error_clear(&err);
     int rc = fn(&opt, &res, &err);
     if (rc) {
-        fprintf(stderr, "lpmap bench: %s\n", err.message[0] ? err.message : "failed");
+        cli_fail("bench", "%s", err.message[0] ? err.message : "failed");
         return rc == EXIT_USAGE ? EXIT_USAGE : EXIT_FAILED;
     }
     if (json) {

@@ -1,4 +1,4 @@
-/* lpmap download (overview.md, formats.md §6): fetch the ER archive, the
+/* lpmap download (docs/download.md, docs/formats.md §6): fetch the ER archive, the
  * theta and attitude tables and the SPICE kernels into DATA_DIR with
  * parallel, resumable, retried and verified transfers; progress on stderr,
  * a summary, exit 1 if anything failed. */
@@ -18,7 +18,7 @@
 static const char *const HELP =
     "usage: lpmap download [OPTIONS]\n"
     "\n"
-    "Fetch the real Lunar Prospector archive into DATA_DIR (layout of formats.md §1):\n"
+    "Fetch the real Lunar Prospector archive into DATA_DIR (layout of docs/formats.md §1):\n"
     "  er        ER 3-D flux files  -> DATA_DIR/YYYY/DDD_DDDMON/3DYYMMDD.TAB\n"
     "  theta     channel elevations -> DATA_DIR/theta.tab\n"
     "  attitude  spin-axis table    -> DATA_DIR/attitude.tab\n"
@@ -89,7 +89,7 @@ static void show_progress(const fetch_progress *p, void *ctx)
             fputc('\n', stderr);
     } else if (p->elapsed_s - ps->last_line >= 10 || p->files_finished == p->files_total) {
         if (log_get_level() <= LOG_INFO)
-            fprintf(stderr, "lpmap: download: %zu/%zu files, %.1f MB received, %.1f MB/s\n",
+            fprintf(stderr, "lpmap download: %zu/%zu files, %.1f MB received, %.1f MB/s\n",
                     p->files_finished, p->files_total, mb, rate);
         ps->last_line = p->elapsed_s;
     }
@@ -119,7 +119,7 @@ int cmd_download(int argc, char **argv)
     const char *env_dir = getenv("LPMAP_DATA_DIR");
     if (env_dir && *env_dir)
         o.data_dir = env_dir;
-    int verbose = 0, quiet = 0, dry_run = 0, c;
+    int verbose = 0, quiet = 0, dry_run = 0, retries_set = 0, c;
     long l;
     opterr = 0;
     optind = 1;
@@ -158,6 +158,7 @@ int cmd_download(int argc, char **argv)
             if (cli_parse_long("download", "retries", optarg, 0, 100, &l))
                 return EXIT_USAGE;
             o.fetch.retries = (int)l;
+            retries_set = 1;
             break;
         case OPT_RETRY_DELAY:
             if (cli_parse_double("download", "retry-delay", optarg, 0, 3600, &o.fetch.retry_base_s))
@@ -183,9 +184,16 @@ int cmd_download(int argc, char **argv)
     if (o.month && !o.year)
         return cli_usage_error("download", "--month needs --year");
     cli_set_verbosity(verbose, quiet);
-    if (!fetch_available()) {
-        fprintf(stderr, "lpmap download: %s\n", fetch_enable_hint());
-        return EXIT_FAILED;
+    if (cli_check_date("download", o.year, o.month, o.day))
+        return EXIT_USAGE;
+    if (!fetch_available())
+        return cli_fail("download", "%s", fetch_enable_hint());
+    if (dry_run && !retries_set) {
+        /* A dry run answers at once: offline, the first index page that
+         * cannot be fetched is the answer, not minutes of retries. */
+        o.fetch.retries = 0;
+        if (o.fetch.connect_timeout_s > 10)
+            o.fetch.connect_timeout_s = 10;
     }
     cancel_install_handlers();
 
@@ -195,8 +203,14 @@ int cmd_download(int argc, char **argv)
     if ((o.what & DL_ER) && !o.year)
         log_info("download: no --year: fetching the whole ER archive (~560 files, ~12 GB)");
     if (download_plan(&o, &jobs, &n, &err) != LP_OK) {
-        log_error("download: %s", err.message);
-        return EXIT_FAILED;
+        if (cancel_requested()) {
+            cli_fail("download", "interrupted");
+            return cli_exit_cancelled();
+        }
+        return cli_fail("download", "%s%s", err.message,
+                        dry_run ? " (dry run: the file lists come from the archive's index pages, "
+                                  "which need the network)"
+                                : "");
     }
     if (n == 0) {
         log_warn("download: nothing matched the request");
@@ -232,8 +246,8 @@ int cmd_download(int argc, char **argv)
             fprintf(stderr, "  FAILED %s: %s\n", jobs[i].url, jobs[i].message);
     download_jobs_free(jobs, n);
     if (s == LP_ERR_CANCELLED) {
-        log_error("download: interrupted; partial files are kept as *.part and resumed next time");
-        return EXIT_FAILED;
+        cli_fail("download", "interrupted; partial files are kept as *.part and resumed next time");
+        return cli_exit_cancelled(); /* 130 SIGINT, 143 SIGTERM */
     }
     return s == LP_OK ? 0 : EXIT_FAILED;
 }

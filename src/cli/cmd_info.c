@@ -1,6 +1,6 @@
 /* lpmap info: version, CPU threads, whether CUDA is compiled in, the
  * devices found (or why none), and what `--fast` would pick: device, dtype
- * and batch size (spec/gpu.md, docs/performance.md "GPU"). */
+ * and batch size (docs/decisions.md "GPU", docs/performance.md "GPU"). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 #include "gpu/gpu_runtime.h"
 
 static const char *const HELP =
-    "usage: lpmap info [--device N] [--dtype D] [--batch-size N]\n"
+    "usage: lpmap info [--device N] [--dtype D] [--batch-size N] [-q|-v]\n"
     "\n"
     "Show the lpmap version, CPU threads, whether CUDA support is compiled in,\n"
     "the CUDA devices found (name, memory, compute capability) or why there are\n"
@@ -26,6 +26,8 @@ static const char *const HELP =
     "  --dtype D        auto|fp16|fp32|fp64 (default auto = fp64: reduced precision\n"
     "                   moves U_surface beyond the fp64 tolerance, docs/decisions.md)\n"
     "  --batch-size N   sweeps per GPU batch (default: from free device memory)\n"
+    "  -q, --quiet      warnings and errors only (the report is printed anyway)\n"
+    "  -v, --verbose    debug logging\n"
     "  -h, --help       this help\n"
     "\n"
     "environment:\n"
@@ -49,14 +51,16 @@ int cmd_info(int argc, char **argv)
     static const struct option longopts[] = {{"device", required_argument, 0, 'd'},
                                              {"dtype", required_argument, 0, 't'},
                                              {"batch-size", required_argument, 0, 'b'},
+                                             {"quiet", no_argument, 0, 'q'},
+                                             {"verbose", no_argument, 0, 'v'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     long device = 0, batch = 0, l;
     fit_dtype dtype = DTYPE_AUTO;
-    int c;
+    int c, quiet = 0, verbose = 0;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hqv", longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             if (cli_parse_long("info", "device", optarg, 0, 1023, &l))
@@ -81,6 +85,8 @@ int cmd_info(int argc, char **argv)
                 return cli_usage_error("info", "invalid --dtype '%s' (auto, fp16, fp32, fp64)",
                                        optarg);
             break;
+        case 'q': quiet = 1; break;
+        case 'v': verbose = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return cli_usage_error("info", "unknown or incomplete option '%s'", argv[optind - 1]);
@@ -88,6 +94,7 @@ int cmd_info(int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error("info", "unexpected argument '%s'", argv[optind]);
+    cli_set_verbosity(verbose, quiet); /* the report itself is stdout, always printed */
 
     /* Everything below is printed from the backends' device list. */
     fit_device *devs;

@@ -1,5 +1,6 @@
-/* lpmap plot (overview.md, plot): read a batch NPZ (formats.md §5) and write
+/* lpmap plot (docs/plot.md): read a batch NPZ (docs/npz.md) and write
  * <stem>_map.png, <stem>_hist.png, <stem>_timeseries.png. */
+#include <errno.h>
 #include <getopt.h>
 #include <libgen.h>
 #include <math.h>
@@ -11,6 +12,7 @@
 #include "cli/cli_args.h"
 #include "cli/commands.h"
 #include "core/log.h"
+#include "core/status.h"
 #include "plot/plot_data.h"
 #include "plot/plot_render.h"
 
@@ -27,7 +29,7 @@ static const char *const HELP =
     "Colour limits are the 2nd and 98th percentiles (rounded); the scale is diverging\n"
     "with its neutral colour at 0 V when the limits straddle 0, sequential otherwise.\n"
     "\n"
-    "  --out DIR             output folder (default: the NPZ's folder)\n"
+    "  --out DIR             output folder, created if needed (default: the NPZ's folder)\n"
     "  --what LIST           comma-separated products: map,hist,timeseries (default: all)\n"
     "  --chi2-max X          drop U_surface of rows whose fit chi2 exceeds X\n"
     "  --vmin V --vmax V     colour limits of the map (and histogram range);\n"
@@ -35,6 +37,7 @@ static const char *const HELP =
     "  --format png|svg|pdf  picture format (default png)\n"
     "  --stat KEY            grid statistic to map (default u_surface_median; also\n"
     "                        u_surface_mean, _p05, _p95, u_sc_*, t_e_*, u_surface_wmean...)\n"
+    "  -q, --quiet           warnings and errors only\n"
     "  -v, --verbose         debug logging\n"
     "  -h, --help            this help\n"
     "\n"
@@ -45,6 +48,28 @@ static const char *const HELP =
     "exit codes: 0 all pictures written, 1 a picture could not be made (missing keys,\n"
     "nothing to draw, unreadable NPZ, a build without cairo), 2 usage error.\n";
 
+/* mkdir -p: every missing folder of `path`; an existing non-folder is an error. */
+static lp_status plot_make_dirs(const char *path, lp_error *err)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    size_t n = strlen(buf);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] != '/' && buf[i] != '\0')
+            continue;
+        char keep = buf[i];
+        buf[i] = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return lp_error_set(err, LP_ERR_IO, "cannot create output folder %s: %s", buf,
+                                strerror(errno));
+        buf[i] = keep;
+    }
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return lp_error_set(err, LP_ERR_IO, "output folder %s is not a folder", path);
+    return LP_OK;
+}
+
 enum { OPT_OUT = 256, OPT_WHAT, OPT_CHI2, OPT_VMIN, OPT_VMAX, OPT_FORMAT, OPT_STAT };
 
 /* A grid.npz: the statistic map and the count map. */
@@ -53,10 +78,8 @@ static int plot_grid_files(const char *npz, const char *stat, plot_style *st, co
 {
     plot_grid g;
     lp_error err = {0};
-    if (plot_grid_load(npz, stat, &g, &err) != LP_OK) {
-        log_error("plot: %s", err.message);
-        return EXIT_FAILED;
-    }
+    if (plot_grid_load(npz, stat, &g, &err) != LP_OK)
+        return cli_fail("plot", "%s", err.message);
     log_info("plot: %s: %zu x %zu grid, %zu cells with %s", npz, g.nlat, g.nlon, g.n_filled, g.key);
     st->source = stem;
     int failed = 0;
@@ -89,6 +112,7 @@ int cmd_plot(int argc, char **argv)
                                              {"format", required_argument, 0, OPT_FORMAT},
                                              {"stat", required_argument, 0, OPT_STAT},
                                              {"verbose", no_argument, 0, 'v'},
+                                             {"quiet", no_argument, 0, 'q'},
                                              {"help", no_argument, 0, 'h'},
                                              {0, 0, 0, 0}};
     const char *out_dir = NULL;
@@ -96,10 +120,10 @@ int cmd_plot(int argc, char **argv)
     plot_style st = {NAN, NAN, NAN, NULL, PLOT_FORMAT_PNG};
     const char *stat_key = NULL;
     int what_given = 0;
-    int verbose = 0, c;
+    int verbose = 0, quiet = 0, c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "hv", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hvq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_OUT: out_dir = optarg; break;
         case OPT_FORMAT:
@@ -129,12 +153,13 @@ int cmd_plot(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'v': verbose = 1; break;
+        case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
         default:
             return cli_usage_error("plot", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
     }
-    cli_set_verbosity(verbose, 0);
+    cli_set_verbosity(verbose, quiet);
     if (optind >= argc)
         return cli_usage_error("plot", "missing the NPZ to plot");
     if (optind + 1 < argc)
@@ -145,8 +170,7 @@ int cmd_plot(int argc, char **argv)
                                st.vmin);
     const char *npz = argv[optind];
     if (!plot_render_available()) {
-        fprintf(stderr, "lpmap plot: %s\n", plot_enable_hint());
-        return EXIT_FAILED;
+        return cli_fail("plot", "%s", plot_enable_hint());
     }
 
     /* Output folder and file stem. */
@@ -160,12 +184,6 @@ int cmd_plot(int argc, char **argv)
     size_t sl = strlen(stem);
     if (sl > 4 && !strcmp(stem + sl - 4, ".npz"))
         stem[sl - 4] = '\0';
-    struct stat sb;
-    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-        log_error("plot: output folder %s does not exist", dir);
-        return EXIT_FAILED;
-    }
-
     lp_error err = {0};
     if (plot_npz_is_grid(npz)) {
         if (what_given || !isnan(st.chi2_max))
@@ -173,15 +191,20 @@ int cmd_plot(int argc, char **argv)
                                    "--what and --chi2-max apply to batch NPZ files, not "
                                    "to the grid %s",
                                    npz);
+        if (plot_make_dirs(dir, &err) != LP_OK)
+            return cli_fail("plot", "%s", err.message);
         return plot_grid_files(npz, stat_key, &st, dir, stem);
     }
     if (stat_key)
         return cli_usage_error("plot",
                                "--stat applies to a grid.npz of 'lpmap grid'; %s is not one", npz);
     plot_data d;
-    if (plot_data_load(npz, what, st.chi2_max, &d, &err) != LP_OK) {
-        log_error("plot: %s", err.message);
-        return EXIT_FAILED;
+    if (plot_data_load(npz, what, st.chi2_max, &d, &err) != LP_OK)
+        return cli_fail("plot", "%s", err.message);
+    /* Like batch, create the output folder (only once the NPZ has loaded). */
+    if (plot_make_dirs(dir, &err) != LP_OK) {
+        plot_data_free(&d);
+        return cli_fail("plot", "%s", err.message);
     }
     log_info("plot: %s: %zu rows, %zu sweeps%s", npz, d.n_rows, d.n_sweeps,
              d.n_chi2_reject ? " (chi2 cut applied)" : "");
@@ -204,7 +227,7 @@ int cmd_plot(int argc, char **argv)
                  plot_format_extension(st.format));
         lp_error_clear(&err);
         if (products[k].render(&d, &st, path, &err) != LP_OK) {
-            log_error("plot: %s: %s", products[k].suffix, err.message);
+            fprintf(stderr, "lpmap plot: %s: %s\n", products[k].suffix, err.message);
             failed = 1;
         } else {
             log_info("plot: wrote %s", path);

@@ -1,5 +1,5 @@
 /* lpmap simulate: write a synthetic dataset with known truth in the PDS
- * layout (overview.md "simulate", formats.md §1-§4, §7). */
+ * layout (docs/simulate.md, docs/formats.md §1-§4, §7). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ static const char *const HELP =
     "  lpmap simulate --compare NPZ --truth DIR/truth.csv [--check] [--check-targets] [--json]\n"
     "    prints sweeps fitted, median/p90 |dU_surface|, footpoint, polarity,\n"
     "    illumination and U_sc agreement; --check exits 1 when a tolerance of\n"
-    "    spec/quality.md §2 is missed (footpoints 0.01 deg, polarity and illumination\n"
+    "    docs/simulate.md is missed (footpoints 0.01 deg, polarity and illumination\n"
     "    exact, median U_sc error 1 V sunlit / 5% shadow, median |dU_surface| 25 V);\n"
     "    it also prints the figures of issue #15 (U_sc and U_surface coverage, U_surface\n"
     "    error with the spacecraft sunlit / shadowed, sigma calibration); --check-targets\n"
@@ -74,8 +74,7 @@ static int run_compare(const char *npz, const char *truth, int check, int target
     lp_error err;
     lp_error_clear(&err);
     if (sim_compare(npz, truth, &c, &err) != LP_OK) {
-        fprintf(stderr, "lpmap simulate --compare: %s\n", err.message);
-        return EXIT_FAILED;
+        return cli_fail("simulate", "--compare: %s", err.message);
     }
     sim_comparison_print(stdout, &c, json);
     int bad = 0;
@@ -194,10 +193,12 @@ int cmd_simulate(int argc, char **argv)
         fprintf(stderr, "lpmap simulate: %s\n", err.message);
         return EXIT_USAGE;
     }
-    if (st) {
-        fprintf(stderr, "lpmap simulate: %s\n", err.message);
-        return EXIT_FAILED;
+    if (st == LP_ERR_CANCELLED) {
+        cli_fail("simulate", "%s", err.message);
+        return cli_exit_cancelled(); /* 130 SIGINT, 143 SIGTERM */
     }
+    if (st)
+        return cli_fail("simulate", "%s", err.message);
     log_info("simulate: %zu files, %zu sweeps (%zu with a footpoint, %zu spacecraft sunlit, "
              "%zu invalid |B|=0), %.1f MB, %.2f s kernels + %.2f s days, into %s",
              sum.files, sum.sweeps, sum.sweeps_footpoint, sum.sweeps_sunlit, sum.sweeps_invalid_b,

@@ -1,4 +1,4 @@
-/* lpmap spice: query the built-in SPICE subset (spice.md §5): kernel
+/* lpmap spice: query the built-in SPICE subset (docs/spice.md §5): kernel
  * summary, positions, UTC → ET, frame rotations, and a hidden query
  * benchmark (docs/performance.md "SPICE queries"). */
 #include <stdio.h>
@@ -30,11 +30,14 @@ static const char *help_text =
     "  lpmap spice pos --kernels k --target SUN --observer MOON --frame IAU_MOON \\\n"
     "      --utc 1998-05-01T00:00:00\n"
     "\n"
+    "  -q, --quiet / -v, --verbose   fewer / more log lines\n"
+    "\n"
     "exit codes: 0 ok, 1 query failed (e.g. no coverage), 2 usage error\n";
 
 typedef struct {
     const char *kernels, *target, *observer, *frame, *from, *to, *et, *utc, *n;
     const char *positional;
+    int quiet, verbose;
 } spice_opts;
 
 static int parse_opts(int argc, char **argv, spice_opts *o)
@@ -65,6 +68,14 @@ static int parse_opts(int argc, char **argv, spice_opts *o)
         }
         if (matched)
             continue;
+        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            o->quiet = 1;
+            continue;
+        }
+        if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            o->verbose = 1;
+            continue;
+        }
         if (a[0] == '-' && a[1] != '\0' && !(a[1] >= '0' && a[1] <= '9'))
             return cli_usage_error("spice", "unknown option '%s'", a);
         if (o->positional)
@@ -180,6 +191,7 @@ int cmd_spice(int argc, char **argv)
     int rc = parse_opts(argc, argv, &o);
     if (rc)
         return rc;
+    cli_set_verbosity(o.verbose, o.quiet);
     if (o.positional && strcmp(sub, "et") != 0)
         return cli_usage_error("spice", "unexpected argument '%s'", o.positional);
     /* check usage before loading kernels */

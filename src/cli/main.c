@@ -1,4 +1,4 @@
-/* lpmap: entry point and subcommand dispatch (spec/overview.md, command line). */
+/* lpmap: entry point and subcommand dispatch (docs/usage.md, command line). */
 #include <stdio.h>
 #include <string.h>
 

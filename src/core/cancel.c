@@ -5,11 +5,18 @@
 #include <string.h>
 
 static volatile sig_atomic_t g_cancelled;
+static volatile sig_atomic_t g_signal; /* the first signal received */
 
 static void on_signal(int sig)
 {
-    (void)sig;
+    if (!g_signal)
+        g_signal = sig;
     g_cancelled = 1;
+}
+
+int cancel_signal(void)
+{
+    return g_signal;
 }
 
 void cancel_install_handlers(void)
@@ -33,4 +40,5 @@ void cancel_request(void)
 void cancel_reset(void)
 {
     g_cancelled = 0;
+    g_signal = 0;
 }

@@ -7,6 +7,8 @@
 
 void cancel_install_handlers(void);
 int cancel_requested(void);
+/* The signal that requested cancellation (SIGINT, SIGTERM), 0 if none did. */
+int cancel_signal(void);
 void cancel_request(void); /* for tests */
 void cancel_reset(void);   /* for tests */
 

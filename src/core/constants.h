@@ -1,10 +1,10 @@
-/* Every physics constant and default of spec/physics.md, in one table, with
+/* Every physics constant and default of docs/physics.md, in one table, with
  * its section. Settings a scientist may vary are defaults here and are
  * overridable from the command line (see the fit/kappa settings structs). */
 #ifndef LPMAP_CORE_CONSTANTS_H
 #define LPMAP_CORE_CONSTANTS_H
 
-/* Instrument (physics.md §1) */
+/* Instrument (docs/physics.md §1) */
 #define LP_N_ENERGIES 15    /* rows per sweep */
 #define LP_N_CHANNELS 88    /* look directions */
 #define LP_N_BANDS 4        /* |theta| bands */
@@ -20,11 +20,11 @@
 #define LP_ELECTRON_MASS_EV_S2_M2 5.685630e-12 /* for v = sqrt(2E/m) */
 #define LP_PI 3.14159265358979323846
 
-/* Sweep cleaning (physics.md §1) */
+/* Sweep cleaning (docs/physics.md §1) */
 #define LP_B_MIN_NT 1e-9
 #define LP_B_MAX_NT 1e3
 
-/* Loss-cone model (physics.md §4.1-4.2) */
+/* Loss-cone model (docs/physics.md §4.1-4.2) */
 #define LC_BACKGROUND 0.05
 #define LC_BEAM_WIDTH_EV 15.0
 #define LC_BEAM_PITCH_SIGMA_DEG 7.5
@@ -39,13 +39,13 @@
 #define LC_LHS_U_MAX 0.0
 #define LC_CHI2_BAD 1e30 /* non-finite chi2 inside the optimizer */
 
-/* Lillis objective (physics.md §4.3) */
+/* Lillis objective (docs/physics.md §4.3) */
 #define LILLIS_RATIO_LO 0.07
 #define LILLIS_RATIO_HI 0.79
 #define LILLIS_MIN_BINS 5
 #define LILLIS_CHI2_MAX 2.0
 
-/* Optimizer (physics.md §4.4) */
+/* Optimizer (docs/physics.md §4.4) */
 #define LC_LHS_SAMPLES 400
 #define LC_DE_POPULATION 50
 #define LC_DE_MAX_GENERATIONS 500
@@ -56,7 +56,7 @@
 #define U_WIDTH_DCHI2 0.001
 #define U_WIDTH_IDENTIFIABLE_MAX_V 200.0
 
-/* Kappa fit (physics.md §5) */
+/* Kappa fit (docs/physics.md §5) */
 #define KAPPA_MIN 2.5
 #define KAPPA_MAX 6.0
 #define KAPPA_LOG10_THETA_MIN 6.0
@@ -67,7 +67,7 @@
 #define KAPPA_GAIN_ERR 0.05
 #define KAPPA_GEOM_ERR 0.10
 
-/* Spacecraft charging (physics.md §6) */
+/* Spacecraft charging (docs/physics.md §6) */
 #define SC_JE_E_MIN_EV 10.0
 #define SC_JE_E_MAX_EV 20000.0
 #define SC_JE_POINTS 10
@@ -88,7 +88,7 @@
 #define SEE_DELTA_MAX 1.5 /* Sternglass: 7.4 * delta_max * (E/E_max) exp(-2 sqrt(E/E_max)) */
 #define SEE_E_MAX_EV 500.0
 
-/* Environment classes (physics.md §8) */
+/* Environment classes (docs/physics.md §8) */
 #define ENV_UNKNOWN 0
 #define ENV_SOLAR_WIND 1
 #define ENV_MAGNETOSHEATH 2

@@ -1,5 +1,5 @@
-/* Progress bar / periodic progress lines on stderr (overview.md "Command
- * line"): stage, sweeps done/total, rate and ETA. */
+/* Progress bar / periodic progress lines on stderr (docs/usage.md): stage, sweeps done/total, rate
+ * and ETA. */
 #define _POSIX_C_SOURCE 200809L
 #include "core/progress.h"
 

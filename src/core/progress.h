@@ -1,4 +1,4 @@
-/* Progress reporting of long runs (overview.md "Command line": a bar on
+/* Progress reporting of long runs (docs/usage.md: a bar on
  * stderr when it is a terminal, plain periodic lines otherwise). Like the
  * logger, it is a sanctioned writer to stderr; it is silent at LOG_QUIET. */
 #ifndef LPMAP_CORE_PROGRESS_H

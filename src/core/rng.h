@@ -2,7 +2,7 @@
  * C and CUDA. A stream is keyed by (run seed, stream id — usually the global
  * sweep index) and addressed by a 4-word counter (phase, generation, member,
  * draw), so a value never depends on thread count, batch size, order or
- * device (physics.md §4.4, "ours"). */
+ * device (docs/physics.md §4.4, "ours"). */
 #ifndef LPMAP_CORE_RNG_H
 #define LPMAP_CORE_RNG_H
 

@@ -1,8 +1,8 @@
-/* Planning of `lpmap download` (formats.md §6): builds fetch jobs for the
- * kernels (with the SHA-1 table of formats.md §4, overridable from a
+/* Planning of `lpmap download` (docs/formats.md §6): builds fetch jobs for the
+ * kernels (with the SHA-1 table of docs/formats.md §4, overridable from a
  * file), the theta and attitude tables, and the ER files found by walking
  * the archive's HTML index pages with the date filter applied to folder
- * day ranges and file names (formats.md §1 layout). */
+ * day ranges and file names (docs/formats.md §1 layout). */
 #include "download/download.h"
 
 #include <ctype.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/calendar.h"
 #include "core/log.h"
 #include "download/html_index.h"
 
@@ -78,23 +79,6 @@ const char *download_known_sha1(const char *name)
     return NULL;
 }
 
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int day_of_year(int y, int m, int d)
-{
-    static const int cum[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-    return cum[m - 1] + d + (m > 2 && is_leap(y));
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return dim[m - 1] + (m == 2 && is_leap(y));
-}
-
 int download_er_name_matches(const char *name, int year, int month, int day)
 {
     /* 3DYYMMDD.TAB */
@@ -122,8 +106,8 @@ int download_folder_may_match(const char *folder, int year, int month, int day)
     if (sscanf(folder, "%3d%c%3d%c", &a, &c1, &b, &c2) != 4 || c1 != '_' || a < 1 || b < a ||
         !isdigit((unsigned char)folder[0]) || !isdigit((unsigned char)folder[4]))
         return 1;
-    int lo = day_of_year(year, month, day ? day : 1);
-    int hi = day_of_year(year, month, day ? day : days_in_month(year, month));
+    int lo = calendar_day_of_year(year, month, day ? day : 1);
+    int hi = calendar_day_of_year(year, month, day ? day : calendar_days_in_month(year, month));
     return !(b < lo || a > hi);
 }
 

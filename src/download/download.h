@@ -1,4 +1,4 @@
-/* What `lpmap download` fetches and where it goes (formats.md §1, §4, §6):
+/* What `lpmap download` fetches and where it goes (docs/formats.md §1, §4, §6):
  * ER 3-D files found by walking the archive's HTML index pages (year /
  * day-range folders, mirrored under DATA_DIR), theta and attitude tables
  * (DATA_DIR/theta.tab, DATA_DIR/attitude.tab) and the SPICE kernels
@@ -13,7 +13,7 @@
 
 enum { DL_ER = 1, DL_KERNELS = 2, DL_ATTITUDE = 4, DL_THETA = 8, DL_ALL = 15 };
 
-/* Default base URLs (formats.md §6). ER files live under
+/* Default base URLs (docs/formats.md §6). ER files live under
  * ER/data-3deleflux/, theta under ER/data-3deleflux-anc/theta/theta.tab;
  * kernels under NAIF/LPM/kernels/spk/ and NAIF/generic_kernels/;
  * attitude at GEO/lunar/prospectorcd/lp_0019/geometry/attitude.tab and
@@ -41,7 +41,7 @@ unsigned download_parse_what(const char *list);
 lp_status download_plan(const download_options *o, fetch_job **jobs, size_t *n, lp_error *err);
 void download_jobs_free(fetch_job *jobs, size_t n);
 
-/* Built-in SHA-1 of a kernel (formats.md §4 table), or NULL. */
+/* Built-in SHA-1 of a kernel (docs/formats.md §4 table), or NULL. */
 const char *download_known_sha1(const char *name);
 
 /* 1 when NAME is an ER file 3DYYMMDD.TAB within the date filter. */

@@ -1,4 +1,4 @@
-/* Transfer engine of `lpmap download` (formats.md §6). One attempt =
+/* Transfer engine of `lpmap download` (docs/formats.md §6). One attempt =
  * one GET (with "Range: bytes=N-" when NAME.part holds N bytes); the
  * attempt's outcome decides: done (verify, rename), retry (network error,
  * short body, 429/5xx, checksum once) or fail (other HTTP errors). */
@@ -15,7 +15,7 @@
 
 #include "core/cancel.h"
 #include "core/log.h"
-#include "download/sha1.h"
+#include "core/sha1.h"
 
 void fetch_options_init(fetch_options *o)
 {

@@ -1,5 +1,5 @@
 /* Parallel, resumable, verified HTTP transfers for `lpmap download`
- * (formats.md §6): a pool of worker threads, each with its own libcurl
+ * (docs/formats.md §6): a pool of worker threads, each with its own libcurl
  * handle; partial data goes to NAME.part and is resumed with a Range
  * request; the size (Content-Length / Content-Range) and SHA-1 (when known)
  * are checked before the rename into place; 429/5xx and network errors are

@@ -1,5 +1,5 @@
 /* href extraction and URL resolution for HTML folder listings (Apache,
- * nginx and PDS-style pages), formats.md §6. */
+ * nginx and PDS-style pages), docs/formats.md §6. */
 #include "download/html_index.h"
 
 #include <ctype.h>

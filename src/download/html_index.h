@@ -1,4 +1,4 @@
-/* Folder listings for `lpmap download` (formats.md §6): the archive's
+/* Folder listings for `lpmap download` (docs/formats.md §6): the archive's
  * year and day-range folders are HTML index pages; this pulls out the
  * href links that name direct children of the page's folder. */
 #ifndef LPMAP_DOWNLOAD_HTML_INDEX_H

@@ -6,6 +6,8 @@
 
 #include <omp.h>
 
+#include "core/cancel.h"
+#include "core/log.h"
 #include "fit/backend_impl.h"
 
 static lp_status cpu_losscone(fit_backend *be, const losscone_settings *s,
@@ -26,7 +28,26 @@ static void cpu_destroy(fit_backend *be)
     (void)be;
 }
 
-static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy};
+static lp_status cpu_scpot(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                           scb_result *out, lp_error *err)
+{
+    int threads = be->threads > 0 ? be->threads : omp_get_max_threads();
+    int cancelled = 0;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 4) reduction(| : cancelled)
+    for (size_t i = 0; i < n; i++) {
+        if (cancel_requested()) {
+            cancelled = 1;
+            memset(&out[i], 0, sizeof out[i]);
+            continue;
+        }
+        scb_estimate(&sweeps[i], c, &out[i]);
+    }
+    if (cancelled)
+        return lp_error_set(err, LP_ERR_CANCELLED, "interrupted");
+    return LP_OK;
+}
+
+static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy, cpu_scpot};
 
 fit_backend *fit_backend_cpu_create(int threads)
 {
@@ -69,4 +90,14 @@ lp_status fit_backend_kappa(fit_backend *be, const kappa_settings *s, const kapp
                             size_t n, kappa_result *out, lp_error *err)
 {
     return be->ops->kappa(be, s, data, n, out, err);
+}
+
+lp_status fit_backend_scpot(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                            scb_result *out, lp_error *err)
+{
+    if (n == 0)
+        return LP_OK;
+    if (be->cpu && (long)n < be->min_gpu_sweeps)
+        be = be->cpu;
+    return be->ops->scpot(be, c, sweeps, n, out, err);
 }

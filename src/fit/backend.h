@@ -11,6 +11,7 @@
 #include "fit/fit_types.h"
 #include "fit/kappa_fit.h"
 #include "fit/losscone_fit.h"
+#include "fit/scpot_body.h"
 
 typedef struct fit_backend fit_backend;
 
@@ -36,5 +37,10 @@ lp_status fit_backend_losscone(fit_backend *be, const losscone_settings *s,
                                lp_error *err);
 lp_status fit_backend_kappa(fit_backend *be, const kappa_settings *s, const kappa_data *data,
                             size_t n, kappa_result *out, lp_error *err);
+/* The consistent U_sc estimator (fit/scpot_body.h) of n prepared sweeps:
+ * scb_estimate per sweep on the CPU, one device thread per sweep on a GPU
+ * (the same header-only body, fp64). */
+lp_status fit_backend_scpot(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                            scb_result *out, lp_error *err);
 
 #endif

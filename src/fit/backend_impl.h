@@ -11,6 +11,8 @@ typedef struct {
     lp_status (*kappa)(fit_backend *be, const kappa_settings *s, const kappa_data *data, size_t n,
                        kappa_result *out, lp_error *err);
     void (*destroy)(fit_backend *be);
+    lp_status (*scpot)(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                       scb_result *out, lp_error *err);
 } fit_backend_ops;
 
 struct fit_backend {

@@ -1,4 +1,4 @@
-/* de_minimize (see de.h, physics.md §4.4): the one DE loop of
+/* de_minimize (see de.h, docs/physics.md §4.4): the one DE loop of
  * fit/de_block_impl.h run as a block of one thread, over an objective
  * given as a function pointer (the kappa fit and the tests use it). */
 #include "fit/de.h"

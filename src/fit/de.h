@@ -1,4 +1,4 @@
-/* Generic differential evolution on the CPU (physics.md §4.4): initial
+/* Generic differential evolution on the CPU (docs/physics.md §4.4): initial
  * population by Latin hypercube over the bounds (optionally member 0 = x0),
  * then best/1/bin generations (de_core.h) until convergence. de_minimize
  * runs the one DE loop (de_block_impl.h, also the CUDA kernels') over a

@@ -1,5 +1,5 @@
 /* Template (include with parameters defined, no include guard): THE
- * differential-evolution loop (physics.md §4.4: initial LHS population with
+ * differential-evolution loop (docs/physics.md §4.4: initial LHS population with
  * member 0 = x0, best/1/bin trials from de_core.h, deferred updates, lowest
  * index wins ties, convergence over de_window() generations), written once
  * for a block of nt threads. The CUDA kernels run it with a block's

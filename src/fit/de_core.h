@@ -1,6 +1,6 @@
 /* One differential-evolution step (strategy best/1/bin) from counter-based
  * streams, header-only so the CPU loop (de.c) and the CUDA kernels build
- * bit-identical trial vectors (physics.md §4.4).
+ * bit-identical trial vectors (docs/physics.md §4.4).
  *
  * Updating is synchronous ("deferred"): every trial of generation g is built
  * from the population and best member after generation g-1, then all parents
@@ -24,7 +24,7 @@ typedef struct {
     double atol;         /* stop when best improves by less than this */
     double bad_value;    /* replaces a non-finite objective */
     int window;          /* converged: best improved < atol over this many
-                            generations (1: physics.md's literal rule);
+                            generations (1: docs/physics.md's literal rule);
                             <= 0: DE_DEFAULT_WINDOW */
 } de_params;
 

@@ -8,4 +8,9 @@
 typedef enum { FIT_METHOD_HALEKAS = 0, FIT_METHOD_LILLIS = 1 } fit_method;
 typedef enum { DTYPE_AUTO = 0, DTYPE_FP16, DTYPE_FP32, DTYPE_FP64 } fit_dtype;
 
+/* Spacecraft-potential physics (docs/physics-modes.md): the original's
+ * formulas bit for bit, or the self-consistent Poisson/Liouville estimator. */
+typedef enum { PHYSICS_CONSISTENT = 0, PHYSICS_REFERENCE = 1 } physics_mode;
+#define PHYSICS_DEFAULT_NAME "consistent"
+
 #endif

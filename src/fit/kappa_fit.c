@@ -1,4 +1,4 @@
-/* Kappa fits on the CPU (physics.md §5): data preparation per sweep and the
+/* Kappa fits on the CPU (docs/physics.md §5): data preparation per sweep and the
  * DE fit of (κ, log10 θ) with the density fixed at its estimate. */
 #include "fit/kappa_fit.h"
 
@@ -120,7 +120,7 @@ lp_status kappa_fit_cpu(const kappa_settings *s, const kappa_data *data, size_t 
         return lp_error_set(err, LP_ERR_USAGE,
                             "bad kappa optimizer settings: generations min %d, max %d",
                             s->min_generations, s->max_generations);
-    /* T_e and the Γ ratio need κ > 1.5 (physics.md §5) */
+    /* T_e and the Γ ratio need κ > 1.5 (docs/physics.md §5) */
     if (!(s->kappa_min > 1.5) || !(s->kappa_max >= s->kappa_min) ||
         !(s->log10_theta_max >= s->log10_theta_min) || !isfinite(s->kappa_max) ||
         !isfinite(s->log10_theta_min) || !isfinite(s->log10_theta_max))

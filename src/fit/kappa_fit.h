@@ -1,4 +1,4 @@
-/* Kappa-distribution fits (physics.md §5): per-sweep data preparation and
+/* Kappa-distribution fits (docs/physics.md §5): per-sweep data preparation and
  * the DE fit. Pipeline-facing API pinned by the integrator; implemented in
  * kappa_fit.c. */
 #ifndef LPMAP_FIT_KAPPA_FIT_H
@@ -23,7 +23,7 @@ typedef struct {
 
 void kappa_settings_init(kappa_settings *s);
 
-/* Prepared data of one sweep (physics.md §5 "Data per sweep"). */
+/* Prepared data of one sweep (docs/physics.md §5 "Data per sweep"). */
 typedef struct {
     uint64_t sweep_id;
     uint64_t rng_phase_init, rng_phase_gen; /* which streams (first fit or refit) */

@@ -1,5 +1,5 @@
 /* The loss-cone fit of one sweep, written once as a block body
- * (physics.md §4.3-§4.4) with two launchers: the CPU fitter
+ * (docs/physics.md §4.3-§4.4) with two launchers: the CPU fitter
  * (fit/losscone_fit.c: one sweep per OpenMP thread, a block of one thread)
  * and the CUDA kernels (gpu/losscone_kernels.cu: one block per sweep). It
  * holds a sweep layout per precision, the chi2 of one candidate, the LHS
@@ -62,7 +62,7 @@ typedef struct {
     double start_f[LC_POLISH_MAX_STARTS + 1];
 } lcg_shared;
 
-/* Derive the block settings from the fit settings (physics.md §4.2, §4.4).
+/* Derive the block settings from the fit settings (docs/physics.md §4.2, §4.4).
  * Precisions without the fp64 layout cannot polish: lcg_config_no_polish
  * gives them the optimizer as it was before the polish. */
 LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)

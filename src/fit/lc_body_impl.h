@@ -63,7 +63,7 @@ typedef struct {
 } LCB_T(lcg_sweep);
 
 /* Pack one sweep (host). Returns 1 when the sweep is fitted (enough masked
- * bins, physics.md §4.3/§4.5), 0 when not (the result is all NaN). */
+ * bins, docs/physics.md §4.3/§4.5), 0 when not (the result is all NaN). */
 static inline int LCB_T(lcg_pack)(const lcg_config *c, const losscone_sweep *in,
                                   LCB_T(lcg_sweep) * out)
 {
@@ -100,7 +100,7 @@ static inline int LCB_T(lcg_pack_host)(const lcg_config *c, const losscone_sweep
     return LCB_T(lcg_pack)(c, in, out);
 }
 
-/* chi2 of candidate x = (U, r, A) (physics.md §4.3, not yet sanitized).
+/* chi2 of candidate x = (U, r, A) (docs/physics.md §4.3, not yet sanitized).
  * Per row, the loss-cone edge and the energy part of the beam come from
  * physics/losscone_model.h in fp64; per bin, the model and the term in
  * LCB_REAL; the sum in fp64, in bin order. */
@@ -167,7 +167,7 @@ typedef struct {
 #define DEB_EVAL(ctx, x, bound) LCB_T(lcg_chi2_bounded)((ctx)->sw, (ctx)->c, (x), (bound))
 #include "fit/de_block_impl.h"
 
-/* Fit one packed, fittable sweep with nt threads (physics.md §4.4): the LHS
+/* Fit one packed, fittable sweep with nt threads (docs/physics.md §4.4): the LHS
  * phase over the shared sample set lhs (n_lhs * 3), x0 = its best, the DE
  * run seeded with x0, the better of the two, clamping, lillis validity and
  * the U-width QC. lhs_f holds n_lhs values; thread 0 writes *out. */
@@ -291,7 +291,7 @@ LP_HD void LCB_T(lcg_fit_block)(int tid, int nt, const LCB_T(lcg_sweep) * sw, co
     }
 }
 
-/* Result of a sweep that is not fitted (physics.md §4.3). */
+/* Result of a sweep that is not fitted (docs/physics.md §4.3). */
 LP_HD void LCB_T(lcg_not_fitted)(losscone_result *out)
 {
     out->u_surface = out->bs_over_bm = out->beam_amp = out->chi2 = NAN;

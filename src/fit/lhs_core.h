@@ -1,5 +1,5 @@
 /* Latin hypercube sampling from counter-based streams, header-only so the
- * CPU and CUDA paths draw identical samples (physics.md §4.4). Each
+ * CPU and CUDA paths draw identical samples (docs/physics.md §4.4). Each
  * dimension's strata are shuffled with Fisher-Yates; each sample is jittered
  * uniformly inside its stratum. Needs no scratch memory. */
 #ifndef LPMAP_FIT_LHS_CORE_H

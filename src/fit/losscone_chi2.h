@@ -1,5 +1,5 @@
 /* Loss-cone chi2 of one sweep for many candidates, exact and fast
- * (physics.md §4.3, "algorithmic freedom"). A sweep is prepared once: its
+ * (docs/physics.md §4.3, "algorithmic freedom"). A sweep is prepared once: its
  * masked bins, per row sorted by pitch, with prefix sums of the data value
  * v (ln(norm+EPS) for halekas, norm for lillis) and of v². Without the beam
  * a row's model takes two values split by the cone edge, so the row's chi2
@@ -45,7 +45,7 @@ typedef struct {
     double sum2[LC_MAX_BINS + LP_N_ENERGIES];
 } lc_prepared;
 
-/* Mask of one bin (physics.md §4.3), shared by the CPU fitter and the CUDA kernels: the pitch
+/* Mask of one bin (docs/physics.md §4.3), shared by the CPU fitter and the CUDA kernels: the pitch
  * finite and valid(E); halekas: norm finite and > 0; lillis: raw flux
  * finite and > 0, norm finite, 0.07 < F/M < 0.79 with M > 0 the row's
  * largest finite incident raw flux. */
@@ -168,7 +168,7 @@ LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c)
     return s2 - 2.0 * c * s1 + (double)(b - a) * c * c;
 }
 
-/* E' = max(E - U_sc, floor) of a row (physics.md §4.1). */
+/* E' = max(E - U_sc, floor) of a row (docs/physics.md §4.1). */
 LP_HD double lc_row_ep(const lc_prepared *p, int row)
 {
     double ep = p->energy[row] - p->u_sc;

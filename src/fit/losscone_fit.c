@@ -1,4 +1,4 @@
-/* Loss-cone fitting on the CPU (physics.md §4): sweep preparation, the
+/* Loss-cone fitting on the CPU (docs/physics.md §4): sweep preparation, the
  * masks of both objectives, and the launcher that runs the one fit body
  * (fit/lc_body_impl.h: LHS, DE, polish, U-width QC) one sweep per OpenMP
  * thread. */
@@ -68,7 +68,7 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
     normalize_sweep(mode, stat, n_rows, out->flux, out->pitch_deg, out->norm);
 }
 
-/* Mask of physics.md §4.3 for bin (r, c) (lc_bin_masked: one source with
+/* Mask of docs/physics.md §4.3 for bin (r, c) (lc_bin_masked: one source with
  * the CUDA kernels). */
 static int bin_masked(const losscone_settings *s, const losscone_sweep *sw, int r, int c,
                       double row_max_incident)

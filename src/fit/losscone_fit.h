@@ -1,4 +1,4 @@
-/* Loss-cone fitting (physics.md §2-§4): per-sweep inputs prepared on the
+/* Loss-cone fitting (docs/physics.md §2-§4): per-sweep inputs prepared on the
  * CPU (pitch angles, normalization), settings, results, and the CPU fitter.
  * Pipeline-facing API pinned by the integrator; implemented in
  * losscone_fit.c (+ physics/pitch.c, physics/normalize.c). */
@@ -22,7 +22,7 @@ extern "C" {
 typedef struct {
     fit_method method;
     losscone_shape shape;
-    double u_min, u_max, r_min, r_max, a_min, a_max; /* bounds (physics.md §4.2) */
+    double u_min, u_max, r_min, r_max, a_min, a_max; /* bounds (docs/physics.md §4.2) */
     int beam_amp_fixed;                              /* 1: A pinned to beam_amp */
     double beam_amp;
     int lhs_samples;     /* 400 */
@@ -37,7 +37,7 @@ typedef struct {
     uint64_t seed;
 } losscone_settings;
 
-/* Defaults of physics.md §4, with the polish on. */
+/* Defaults of docs/physics.md §4, with the polish on. */
 void losscone_settings_init(losscone_settings *s);
 
 /* One sweep's fit input. Unused rows/bins are NaN. */
@@ -63,6 +63,7 @@ typedef struct {
     losscone_status status;
     double u_width;     /* U-width QC (NaN unless requested) */
     int u_identifiable; /* u_width <= threshold */
+    double u_sigma;     /* 1-sigma of u_surface incl. U_sc's (consistent mode; else NaN) */
 } losscone_result;
 
 /* 1 when the optimizer settings are usable: LHS samples >= 1, population
@@ -75,7 +76,7 @@ int losscone_settings_valid(const losscone_settings *s);
 lp_status losscone_fit_cpu(const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
                            int threads, losscone_result *out, lp_error *err);
 
-/* Build a sweep's fit input from its rows (physics.md §2-§3): pitch angles
+/* Build a sweep's fit input from its rows (docs/physics.md §2-§3): pitch angles
  * with the row polarities (PITCH_POLARITY_DEFAULT for b = -B/|B|), the
  * normalization, the raw flux; energies below U_sc stay (the mask drops
  * them). */
@@ -91,7 +92,7 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
 void losscone_fit_one(const losscone_settings *s, const double *lhs, const losscone_sweep *sw,
                       losscone_result *out);
 
-/* The shared LHS sample set of a run (physics.md §4.4 phase 1). */
+/* The shared LHS sample set of a run (docs/physics.md §4.4 phase 1). */
 void losscone_lhs_samples(const losscone_settings *s, double *out /* lhs_samples*3 */);
 
 /* Brute-force chi2 (the test oracle): model per bin, 15x88 logs. */
@@ -103,7 +104,7 @@ double losscone_chi2_brute(const losscone_settings *s, const losscone_sweep *sw,
 double losscone_chi2_fast(const losscone_settings *s, const losscone_sweep *sw, double u, double r,
                           double a);
 
-/* The fast-chi2 layout of one sweep: its masked bins (physics.md §4.3)
+/* The fast-chi2 layout of one sweep: its masked bins (docs/physics.md §4.3)
  * sorted by pitch per row, with prefix sums (fit/losscone_chi2.h). */
 void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw, lc_prepared *p);
 

@@ -34,7 +34,7 @@
 
 enum { LC_LINE_R = 0, LC_LINE_U = 1 };
 
-/* DE convergence window of a fit: physics.md's one generation when the
+/* DE convergence window of a fit: docs/physics.md's one generation when the
  * polish follows, DE_DEFAULT_WINDOW without it (docs/decisions.md). */
 LP_HD int losscone_de_window(const losscone_settings *s)
 {

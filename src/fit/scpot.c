@@ -1,4 +1,4 @@
-/* Spacecraft potential per sweep (physics.md §6): kappa fits through the
+/* Spacecraft potential per sweep (docs/physics.md §6): kappa fits through the
  * backend, then the sunlit J-U inversion with the energy-shift refit, or
  * the shadowed current balance; and the environment class (§8). */
 #include "fit/scpot.h"
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/rng.h"
+#include "fit/scpot_body.h"
 #include "physics/charging.h"
 #include "physics/kappa_model.h"
 
@@ -50,6 +51,7 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
         o->density = fit[i].density;
         o->kappa = fit[i].kappa;
         o->status = SCPOT_OK;
+        o->u_sigma = NAN;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -114,5 +116,87 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
     free(data);
     free(fit);
     free(refit_of);
+    return st;
+}
+
+/* Counts and exposure of the ambient channels of one sweep (physics of
+ * fit/scpot_body.h). Returns 0 when the energies are unusable. */
+static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, scb_sweep *out)
+{
+    memset(out, 0, sizeof *out);
+    int rows = in->n_rows > LP_N_ENERGIES ? LP_N_ENERGIES : (in->n_rows < 0 ? 0 : in->n_rows);
+    out->n_rows = rows;
+    out->sunlit = in->sunlit;
+    for (int r = 0; r < rows; r++) {
+        double e = in->energy[r];
+        if (!(e > 0.0) || !isfinite(e))
+            return 0;
+        out->energy[r] = e;
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            double f = in->flux[r][c];
+            if (!in->ambient[r][c] || !isfinite(f))
+                continue;
+            double scale = LP_GEOM_FACTOR * e * inst->integration_s[c];
+            out->counts[r] += rint(fmax(f, 0.0) * scale);
+            out->exposure[r] += scale / (4.0 * LP_PI);
+        }
+    }
+    kappa_response_matrix(rows, out->energy, out->response);
+    return rows > 0;
+}
+
+/* Result of one sweep from the estimator's. */
+static void consistent_result(const scb_result *r, scpot_result *o)
+{
+    o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+    switch (r->status) {
+    case SCB_OK: o->status = SCPOT_OK; break;
+    case SCB_NO_DATA: o->status = SCPOT_NO_DATA; break;
+    case SCB_REJECTED: o->status = SCPOT_BAD_KAPPA_FIT; break;
+    default: o->status = SCPOT_NO_ROOT; break;
+    }
+    if (r->status != SCB_OK)
+        return; /* a rejected fit's parameters stay NaN */
+    o->u_sc = r->u_sc;
+    o->u_sigma = r->u_sigma;
+    o->te_ev = r->te_ev;
+    o->density = r->density;
+    o->kappa = r->kappa;
+}
+
+lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                    lp_error *err)
+{
+    scb_config cfg;
+    scb_config_default(&cfg);
+    cfg.reject_phi = reject_phi;
+    scb_sweep *sw = calloc(n ? n : 1, sizeof *sw);
+    scb_result *res = malloc((n ? n : 1) * sizeof *res);
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    lp_status st = LP_OK;
+    if (sw && res && idx) {
+        /* sweeps without illumination or usable energies never reach the body */
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            scpot_result *o = &out[i];
+            o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+            if (sweeps[i].sunlit < 0)
+                o->status = SCPOT_NO_GEOMETRY;
+            else if (!consistent_prepare(inst, &sweeps[i], &sw[m]))
+                o->status = SCPOT_NO_DATA;
+            else
+                idx[m++] = i;
+        }
+        st = fit_backend_scpot(be, &cfg, sw, m, res, err);
+        if (st == LP_OK)
+            for (size_t k = 0; k < m; k++)
+                consistent_result(&res[k], &out[idx[k]]);
+    } else {
+        st = lp_error_set(err, LP_ERR_NOMEM, "out of memory (%zu sweeps)", n);
+    }
+    free(sw);
+    free(res);
+    free(idx);
     return st;
 }

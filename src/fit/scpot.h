@@ -1,4 +1,4 @@
-/* Spacecraft floating potential per sweep (physics.md §6): kappa fit, then
+/* Spacecraft floating potential per sweep (docs/physics.md §6): kappa fit, then
  * the sunlit J-U inversion with the energy-shift refit, or the shadowed
  * current balance. Pipeline-facing API pinned by the integrator;
  * implemented in scpot.c (+ physics/charging.c). */
@@ -19,18 +19,24 @@ typedef struct {
     double energy[LP_N_ENERGIES];
     double flux[LP_N_ENERGIES][LP_N_CHANNELS];
     double pitch_deg[LP_N_ENERGIES][LP_N_CHANNELS]; /* default b = -B/|B| */
+    /* consistent mode: 1 where a channel sees the ambient plasma (pitch <
+     * 90° with the row's footpoint field direction; every channel when the
+     * field line has no footpoint) */
+    unsigned char ambient[LP_N_ENERGIES][LP_N_CHANNELS];
 } scpot_sweep;
 
 typedef enum {
     SCPOT_OK = 0,
     SCPOT_BAD_KAPPA_FIT, /* chi2 >= threshold */
     SCPOT_NO_ROOT,       /* no J-U root in [0,150] V / no current-balance bracket */
-    SCPOT_NO_GEOMETRY    /* illumination unknown */
+    SCPOT_NO_GEOMETRY,   /* illumination unknown */
+    SCPOT_NO_DATA        /* consistent mode: too few counts / rows to fit */
 } scpot_status;
 
 typedef struct {
     double u_sc, te_ev, density, kappa;
     scpot_status status;
+    double u_sigma; /* 1-sigma of u_sc (V); NaN in reference mode */
 } scpot_result;
 
 /* Estimate U_sc for n sweeps; kappa fits go through the backend (CPU or
@@ -38,7 +44,16 @@ typedef struct {
 lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
                          const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err);
 
-/* Environment class of physics.md §8 from footpoint illumination and T_e. */
+/* The "consistent" estimator (fit/scpot_body.h) for n sweeps through the
+ * backend (CPU: OpenMP over sweeps; GPU: one thread per sweep, the same
+ * body): Poisson counts, Liouville mapping, self-consistent charging,
+ * sigma. Deterministic per sweep. */
+#define SCPOT_REJECT_PHI_DEFAULT 1e7
+lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                    lp_error *err);
+
+/* Environment class of docs/physics.md §8 from footpoint illumination and T_e. */
 int environment_class(int footpoint_sunlit, double te_ev);
 
 #endif

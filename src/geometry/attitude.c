@@ -1,5 +1,5 @@
-/* attitude.tab reader (formats.md §3) and spin-axis interpolation
- * (physics.md §7 step 1): RA along the shorter arc (mod 360), Dec linear,
+/* attitude.tab reader (docs/formats.md §3) and spin-axis interpolation
+ * (docs/physics.md §7 step 1): RA along the shorter arc (mod 360), Dec linear,
  * no extrapolation outside the table's span. */
 #include <ctype.h>
 #include <errno.h>
@@ -103,6 +103,7 @@ lp_status attitude_read(const char *path, const spice_kernels *k, attitude_table
                             strerror(errno));
     char buf[4096];
     size_t lineno = 0, cap = 0, nskip = 0;
+    int seen_line = 0;
     lp_status st = LP_OK;
     while (fgets(buf, sizeof buf, f)) {
         lineno++;
@@ -111,9 +112,14 @@ lp_status attitude_read(const char *path, const spice_kernels *k, attitude_table
         char *line = trim(buf);
         if (*line == '\0')
             continue;
-        if (split_fields(line, fields) != 0 || parse_number(fields[1], &rpm) != 0 ||
-            parse_number(fields[2], &ra) != 0 || parse_number(fields[3], &dec) != 0) {
-            nskip++;
+        int first = !seen_line, has_digit = strpbrk(line, "0123456789") != NULL;
+        seen_line = 1;
+        int split = split_fields(line, fields) == 0;
+        if (!split || parse_number(fields[1], &rpm) != 0 || parse_number(fields[2], &ra) != 0 ||
+            parse_number(fields[3], &dec) != 0) {
+            /* The column header "UTC, RPM, RA, DEC" is not a skipped record. */
+            if (!(first && split && !has_digit))
+                nskip++;
             continue;
         }
         lp_error terr = {0};

@@ -1,4 +1,4 @@
-/* Pure geometry of physics.md §7: SCD→ECLIPJ2000 matrix, field-line
+/* Pure geometry of docs/physics.md §7: SCD→ECLIPJ2000 matrix, field-line
  * footpoints with polarity, latitude/longitude, sphere illumination test,
  * and the per-row geometry assembled from SPICE queries. */
 #include <math.h>

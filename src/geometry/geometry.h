@@ -1,4 +1,4 @@
-/* Per-row geometry (physics.md §7): attitude table and interpolation,
+/* Per-row geometry (docs/physics.md §7): attitude table and interpolation,
  * SCD→ECLIPJ2000→IAU_MOON matrices, field-line footpoints with polarity,
  * latitude/longitude and illumination. API pinned by the integrator;
  * implemented in attitude.c and geometry.c. */
@@ -11,7 +11,7 @@
 #include "core/status.h"
 #include "spice/spice.h"
 
-/* attitude.tab (formats.md §3): spin-axis changes, times as ET. */
+/* attitude.tab (docs/formats.md §3): spin-axis changes, times as ET. */
 typedef struct {
     size_t n;
     double *et;
@@ -20,8 +20,8 @@ typedef struct {
 } attitude_table;
 
 /* Read attitude.tab; lines that do not parse are skipped and counted in
- * *skipped (may be NULL). Times not strictly increasing → LP_ERR_FORMAT
- * naming the line. Needs the LSK in `k` for UTC→ET. */
+ * *skipped (may be NULL), except a column header as the first line. Times not strictly increasing →
+ * LP_ERR_FORMAT naming the line. Needs the LSK in `k` for UTC→ET. */
 lp_status attitude_read(const char *path, const spice_kernels *k, attitude_table *out,
                         size_t *skipped, lp_error *err);
 void attitude_free(attitude_table *t);

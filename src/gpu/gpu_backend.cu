@@ -1,6 +1,6 @@
-/* The CUDA fitter backend (fit/backend.h, spec/gpu.md): start-up checks
+/* The CUDA fitter backend (fit/backend.h, docs/decisions.md "GPU"): start-up checks
  * with a clean CPU fallback, device choice (--device), the dtype rule,
- * and dispatch of loss-cone and kappa jobs to the fused kernels. A job the
+ * and dispatch of loss-cone, kappa and U_sc jobs to the kernels. A job the
  * device cannot run (CUDA error, no memory even for one sweep, settings too
  * large for shared memory) is fitted on the owned CPU backend instead, with
  * one warning; after a CUDA error every later job goes to the CPU. */
@@ -95,13 +95,37 @@ lp_status gpu_kappa_op(fit_backend *be, const kappa_settings *s, const kappa_dat
     return be->cpu->ops->kappa(be->cpu, s, data, n, out, err);
 }
 
+lp_status gpu_scpot_op(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                       scb_result *out, lp_error *err)
+{
+    gpu_state *st = (gpu_state *)be->impl;
+    lp_error why;
+    lp_error_clear(&why);
+    lp_status rc = LP_ERR_DEVICE;
+    if (!st->broken && select_device(st, &why) == LP_OK)
+        rc = gpu_scpot_run(st, c, sweeps, n, out, &why);
+    else if (st->broken)
+        lp_error_set(&why, LP_ERR_DEVICE, "an earlier CUDA error disabled the GPU");
+    if (rc == LP_OK)
+        return LP_OK;
+    if (!fall_back(rc)) {
+        if (err)
+            *err = why;
+        return rc;
+    }
+    st->last_batch = 0;
+    log_warn("GPU U_sc estimate of %zu sweeps not possible (%s); running them on the CPU", n,
+             why.message);
+    return be->cpu->ops->scpot(be->cpu, c, sweeps, n, out, err);
+}
+
 void gpu_destroy(fit_backend *be)
 {
     free(be->impl);
     be->impl = NULL;
 }
 
-const fit_backend_ops gpu_ops = {gpu_losscone_op, gpu_kappa_op, gpu_destroy};
+const fit_backend_ops gpu_ops = {gpu_losscone_op, gpu_kappa_op, gpu_destroy, gpu_scpot_op};
 
 } // namespace
 

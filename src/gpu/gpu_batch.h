@@ -1,4 +1,4 @@
-/* The batch driver of GPU jobs (spec/gpu.md "No OOM surprises"): allocate
+/* The batch driver of GPU jobs (docs/decisions.md "GPU"): allocate
  * for a batch, halving it on allocation failure (and under the
  * LPMAP_GPU_FAIL_ALLOC_ABOVE test hook), then run the job's items chunk by
  * chunk, polling cancellation between chunks. Device work goes through

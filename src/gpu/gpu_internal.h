@@ -10,6 +10,7 @@ extern "C" {
 #include "core/status.h"
 #include "fit/kappa_fit.h"
 #include "fit/losscone_fit.h"
+#include "fit/scpot_body.h"
 #include "gpu/gpu_batch.h"
 #include "gpu/gpu_plan.h"
 #include "gpu/gpu_policy.h"
@@ -33,6 +34,10 @@ lp_status gpu_losscone_run(gpu_state *st, const losscone_settings *s, const loss
                            size_t n, losscone_result *out, lp_error *err);
 lp_status gpu_kappa_run(gpu_state *st, const kappa_settings *s, const kappa_data *data, size_t n,
                         kappa_result *out, lp_error *err);
+/* The consistent U_sc estimator, one thread per sweep (scpot_kernels.cu);
+ * LP_ERR_DEVICE on a CUDA error, LP_ERR_NOMEM when one sweep does not fit. */
+lp_status gpu_scpot_run(gpu_state *st, const scb_config *c, const scb_sweep *sweeps, size_t n,
+                        scb_result *out, lp_error *err);
 
 /* Start-up checks that the kernels have an image for the current device. */
 lp_status gpu_losscone_probe(lp_error *err);

@@ -1,4 +1,4 @@
-/* What a GPU job needs per sweep (spec/gpu.md "No OOM surprises"): device
+/* What a GPU job needs per sweep (docs/decisions.md "GPU"): device
  * and host-staging bytes of the packed loss-cone and kappa sweeps, so batch
  * sizes can be planned from C (the backend and `lpmap info`). */
 #ifndef LPMAP_GPU_GPU_PLAN_H

@@ -1,5 +1,5 @@
-/* Device-independent GPU policy (see gpu_policy.h, spec/gpu.md "What we
- * add": precision that is earned, no OOM surprises, small jobs on the CPU). */
+/* Device-independent GPU policy (see gpu_policy.h, docs/decisions.md "GPU": precision that is
+ * earned, no OOM surprises, small jobs on the CPU). */
 #include "gpu/gpu_policy.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Device-independent GPU policy (spec/gpu.md): the dtype rule, batch sizing
+/* Device-independent GPU policy (docs/decisions.md "GPU"): the dtype rule, batch sizing
  * from free memory, the small-job threshold and the allocation-failure test
  * hook. Plain C so CPU-only builds and tests exercise the same rules. */
 #ifndef LPMAP_GPU_GPU_POLICY_H
@@ -28,7 +28,7 @@ typedef enum {
     GPU_PREC_MIXED = 2 /* fp16 storage of per-bin data, fp32 maths, fp64 accumulation */
 } gpu_precision;
 
-/* The dtype rule ("precision that is earned", spec/gpu.md): auto -> fp64,
+/* The dtype rule ("precision that is earned", docs/decisions.md "GPU"): auto -> fp64,
  * because fp32 per-bin maths already moves U_surface by more than 1 V on
  * ~13% of the standard set (the DE follows another path along flat chi2
  * valleys; docs/decisions.md "GPU"), so neither fp16 nor mixed meets the

@@ -1,4 +1,4 @@
-/* The kappa fit of one sweep as a block body (physics.md §5), shared by the
+/* The kappa fit of one sweep as a block body (docs/physics.md §5), shared by the
  * CUDA kernel (kappa_kernels.cu) and its host emulation in the CPU tests:
  * the packed sweep (response matrix W, ln J_d, weights), the weighted log
  * chi2 of one candidate (kappa_flux from physics/kappa_model.h) and the DE
@@ -96,7 +96,7 @@ LP_HD double kg_chi2(const kg_sweep *sw, const double *x)
 #define DEB_EVAL(ctx, x, bound) kg_chi2((ctx), (x))
 #include "fit/de_block_impl.h"
 
-/* Result from the DE best (physics.md §5). */
+/* Result from the DE best (docs/physics.md §5). */
 LP_HD void kg_result_from(const kg_sweep *sw, const kg_config *c, const de_result *r,
                           kappa_result *out)
 {

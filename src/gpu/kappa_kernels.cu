@@ -1,4 +1,4 @@
-/* The kappa-fit kernel (physics.md §5, spec/gpu.md): one block of 32
+/* The kappa-fit kernel (docs/physics.md §5, docs/decisions.md "GPU"): one block of 32
  * threads per sweep (population 30: one member per thread), the packed
  * sweep (response matrix, ln J_d, weights) in shared memory and the whole
  * DE run inside one launch (kappa_body.h, shared with the CPU tests).

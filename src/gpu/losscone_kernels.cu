@@ -1,4 +1,4 @@
-/* The fused loss-cone kernel (spec/gpu.md "Fused kernels", physics.md §4):
+/* The fused loss-cone kernel (docs/decisions.md "GPU", docs/physics.md §4):
  * one thread block per sweep, the packed sweep staged in shared memory,
  * the LHS phase, every DE generation, the per-sweep stopping test and the
  * final choice inside one launch (lc_body_impl.h, shared with the CPU

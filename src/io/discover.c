@@ -1,4 +1,4 @@
-/* ER file discovery (formats.md §1): recursive, symlinks followed (with a
+/* ER file discovery (docs/formats.md §1): recursive, symlinks followed (with a
  * loop guard), date filter from the name 3DYYMMDD.TAB, sorted by date. */
 #include "io/discover.h"
 

@@ -1,4 +1,4 @@
-/* ER file discovery (formats.md §1): recursive search under DATA_DIR,
+/* ER file discovery (docs/formats.md §1): recursive search under DATA_DIR,
  * symlinks followed, date filter from the name 3DYYMMDD.TAB, sorted by date.
  * Implemented in discover.c. */
 #ifndef LPMAP_IO_DISCOVER_H

@@ -79,7 +79,7 @@ static int table_reserve(er_table *t, size_t need)
 }
 
 /* Give back the pages of a mapped file already parsed, so resident memory
- * is the table plus a window of the file, not both whole (quality.md §4). */
+ * is the table plus a window of the file, not both whole (docs/decisions.md "Hardening"). */
 #define ER_RELEASE_CHUNK ((size_t)32 << 20)
 
 static void release_consumed(const char *base, const char *upto, size_t *released)
@@ -280,7 +280,7 @@ lp_status er_sweeps_build(const er_table *t, er_sweeps *out, lp_error *err)
         out->n_rows[k - 1]++;
     }
     out->n_sweeps = n;
-    /* A spec_no in two separate runs is an input error (physics.md §9):
+    /* A spec_no in two separate runs is an input error (docs/physics.md §9):
      * sort a copy (insertion sort: files are nearly sorted) and look for
      * neighbours that are equal. */
     for (size_t i = 1; i < n; i++) {
@@ -324,4 +324,18 @@ int64_t er_table_offset_spec_no(er_table *t, size_t first_row, int64_t offset)
             max = t->spec_no[r];
     }
     return max + 1;
+}
+
+size_t er_table_keep_rows(er_table *t, const unsigned char *keep)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < t->n_rows; r++)
+        if (keep[r]) {
+            if (w != r)
+                er_row_move(t, w, r);
+            w++;
+        }
+    size_t removed = t->n_rows - w;
+    t->n_rows = w;
+    return removed;
 }

@@ -1,5 +1,5 @@
-/* ER 3-D electron flux tables 3DYYMMDD.TAB (formats.md §1): reader, sweep
- * cleaning (physics.md §1) and sweep index (physics.md §9).
+/* ER 3-D electron flux tables 3DYYMMDD.TAB (docs/formats.md §1): reader, sweep
+ * cleaning (docs/physics.md §1) and sweep index (docs/physics.md §9).
  * API pinned by the integrator; implemented in er_tab.c. */
 #ifndef LPMAP_IO_ER_TAB_H
 #define LPMAP_IO_ER_TAB_H
@@ -63,6 +63,10 @@ void er_table_init(er_table *table);
 void er_table_free(er_table *table);
 void er_table_clear(er_table *table); /* n_rows = 0, keeps capacity */
 
+/* Keep the rows r with keep[r] != 0 (in order), drop the others; returns
+ * how many were dropped (the batch drops sweeps read twice). */
+size_t er_table_keep_rows(er_table *table, const unsigned char *keep);
+
 /* Sweeps: contiguous runs of rows sharing a spec_no. */
 typedef struct {
     size_t n_sweeps;
@@ -75,7 +79,7 @@ typedef struct {
 lp_status er_sweeps_build(const er_table *table, er_sweeps *out, lp_error *err);
 void er_sweeps_free(er_sweeps *s);
 
-/* Add `offset` to every spec_no (merging files, physics.md §9); returns the
+/* Add `offset` to every spec_no (merging files, docs/physics.md §9); returns the
  * next offset, (max spec_no after the shift) + 1. */
 int64_t er_table_offset_spec_no(er_table *table, size_t first_row, int64_t offset);
 

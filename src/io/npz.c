@@ -1,4 +1,4 @@
-/* NPZ writer (formats.md §5): a ZIP of stored .npy entries, streamed to a
+/* NPZ writer (docs/npz.md): a ZIP of stored .npy entries, streamed to a
  * temporary file in the output folder and renamed into place on commit.
  * ZIP64 extra fields are written when an entry, an offset or the entry
  * count outgrows the classic ZIP limits. */

@@ -1,4 +1,4 @@
-/* NPZ writer (formats.md §5): a ZIP (stored, ZIP64 when needed) of .npy
+/* NPZ writer (docs/npz.md): a ZIP (stored, ZIP64 when needed) of .npy
  * arrays that numpy.load reads with allow_pickle=False. Arrays are streamed
  * to a temporary file in the output folder, renamed into place by
  * npz_writer_commit; npz_writer_abort removes it. Implemented in npz.c. */

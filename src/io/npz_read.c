@@ -1,4 +1,4 @@
-/* NPZ reader (formats.md §5): the file is memory-mapped, the ZIP central
+/* NPZ reader (docs/npz.md): the file is memory-mapped, the ZIP central
  * directory (with ZIP64 records and extra fields) is parsed with every
  * offset checked against the mapping, members are inflated with zlib and
  * their CRC-32 verified; each member is decoded by npz_parse_npy (npy.c). */

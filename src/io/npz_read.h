@@ -1,4 +1,4 @@
-/* NPZ reader (formats.md §5): ZIP central directory (stored and deflate
+/* NPZ reader (docs/npz.md): ZIP central directory (stored and deflate
  * entries, ZIP64) of .npy arrays (format 1.0/2.0/3.0 headers). Every offset
  * and size of the untrusted file is bounds-checked; a damaged file gives a
  * clear error, never a crash. Used by `lpmap plot` and by the tests. */

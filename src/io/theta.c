@@ -1,5 +1,5 @@
 /* theta.tab reader and the instrument constants derived from it
- * (formats.md §2, physics.md §1). */
+ * (docs/formats.md §2, docs/physics.md §1). */
 #include "io/theta.h"
 
 #include <errno.h>

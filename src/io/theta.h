@@ -1,5 +1,5 @@
-/* theta.tab (formats.md §2): 88 channel elevations, validated, turned into
- * the instrument constants of physics.md §1. Implemented in theta.c. */
+/* theta.tab (docs/formats.md §2): 88 channel elevations, validated, turned into
+ * the instrument constants of docs/physics.md §1. Implemented in theta.c. */
 #ifndef LPMAP_IO_THETA_H
 #define LPMAP_IO_THETA_H
 

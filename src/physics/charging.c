@@ -1,4 +1,4 @@
-/* Spacecraft charging models (physics.md §6). */
+/* Spacecraft charging models (docs/physics.md §6). */
 #include "physics/charging.h"
 
 #include <float.h>

@@ -1,4 +1,4 @@
-/* Spacecraft charging (physics.md §6): photoemission J-U curve and its
+/* Spacecraft charging (docs/physics.md §6): photoemission J-U curve and its
  * inversion, electron current from a kappa spectrum, secondary emission,
  * the shadowed current balance, and the Brent root finder they use. */
 #ifndef LPMAP_PHYSICS_CHARGING_H

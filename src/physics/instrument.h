@@ -1,4 +1,4 @@
-/* The ER instrument (physics.md §1): channel elevation bands, solid angles,
+/* The ER instrument (docs/physics.md §1): channel elevation bands, solid angles,
  * integration times and counts from flux. Header-only, C and CUDA. */
 #ifndef LPMAP_PHYSICS_INSTRUMENT_H
 #define LPMAP_PHYSICS_INSTRUMENT_H
@@ -45,7 +45,7 @@ LP_HD int instrument_band_of(double theta_deg)
 }
 
 /* Counts of one row: sum over channels with finite flux of
- * rint(max(F,0) * G * E * t_c) (physics.md §1). */
+ * rint(max(F,0) * G * E * t_c) (docs/physics.md §1). */
 LP_HD double instrument_row_counts(const double *flux, const double *integration_s, double energy)
 {
     double c = 0.0;

@@ -1,4 +1,4 @@
-/* The kappa distribution (physics.md §5): phase-space density, omni-
+/* The kappa distribution (docs/physics.md §5): phase-space density, omni-
  * directional flux and temperature conversions. Header-only, C and CUDA. */
 #ifndef LPMAP_PHYSICS_KAPPA_MODEL_H
 #define LPMAP_PHYSICS_KAPPA_MODEL_H

@@ -1,5 +1,5 @@
 /* The loss-cone forward model of one (energy, pitch) bin and the per-bin chi2
- * terms (physics.md §4.1, §4.3). Header-only: the CPU fitter, the CUDA
+ * terms (docs/physics.md §4.1, §4.3). Header-only: the CPU fitter, the CUDA
  * kernels, the benchmark generator and the simulator all call these. */
 #ifndef LPMAP_PHYSICS_LOSSCONE_MODEL_H
 #define LPMAP_PHYSICS_LOSSCONE_MODEL_H

@@ -1,4 +1,4 @@
-/* Flux normalization (physics.md §3). */
+/* Flux normalization (docs/physics.md §3). */
 #include "physics/normalize.h"
 
 #include <math.h>

@@ -1,4 +1,4 @@
-/* Flux normalization per sweep (physics.md §3): `ratio` (incident mean or
+/* Flux normalization per sweep (docs/physics.md §3): `ratio` (incident mean or
  * max) and `ratio2` (mirror-channel ratios). */
 #ifndef LPMAP_PHYSICS_NORMALIZE_H
 #define LPMAP_PHYSICS_NORMALIZE_H

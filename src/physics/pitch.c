@@ -1,4 +1,4 @@
-/* Per-row pitch angles (physics.md §2). */
+/* Per-row pitch angles (docs/physics.md §2). */
 #include "physics/pitch.h"
 
 void pitch_row(const er_instrument *inst, const double b[3], int polarity,

@@ -1,4 +1,4 @@
-/* Look directions and pitch angles (physics.md §2). Header-only maths for
+/* Look directions and pitch angles (docs/physics.md §2). Header-only maths for
  * C and CUDA, plus a per-row helper. */
 #ifndef LPMAP_PHYSICS_PITCH_H
 #define LPMAP_PHYSICS_PITCH_H

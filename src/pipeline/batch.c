@@ -1,8 +1,7 @@
-/* The batch driver (spec/overview.md "lpmap batch", architecture.md "The
- * batch driver"): checks inputs, then day by day ingest → geometry → U_sc
- * → pitch/normalization → loss-cone fit → results (stage files in this
- * folder, chunks of sweeps between cancellation checks); one NPZ at the
- * end, written atomically. Only one day's input is in memory at a time. */
+/* The batch driver (docs/batch.md, docs/decisions.md "Pipeline and outputs"): checks inputs, then
+ * day by day ingest → geometry → U_sc → pitch/normalization → loss-cone fit → results (stage files
+ * in this folder, chunks of sweeps between cancellation checks); one NPZ at the end, written
+ * atomically. Only one day's input is in memory at a time. */
 #include "pipeline/batch.h"
 
 #include <dirent.h>
@@ -30,6 +29,8 @@ void batch_options_init(batch_options *opt)
     opt->data_dir = "data";
     opt->output_dir = "artifacts/potential_cache";
     opt->method = FIT_METHOD_HALEKAS;
+    opt->physics = PHYSICS_CONSISTENT;
+    opt->usc_reject_phi = SCPOT_REJECT_PHI_DEFAULT;
     opt->normalization = NORM_RATIO;
     opt->incident = INCIDENT_MEAN;
     opt->u_width_identifiable_max_v = U_WIDTH_IDENTIFIABLE_MAX_V;
@@ -99,8 +100,70 @@ static void list_kernels(batch_context *ctx, int *n_lsk)
         qsort(ctx->kernel_files, ctx->n_kernel_files, sizeof *ctx->kernel_files, cmp_str);
 }
 
+/* The kernel folder and its files (before the fingerprint is taken). */
+static void batch_kernels_list(batch_context *ctx, int *n_lsk)
+{
+    const batch_options *o = ctx->opt;
+    if (o->kernels_dir)
+        snprintf(ctx->kernels_dir, sizeof ctx->kernels_dir, "%s", o->kernels_dir);
+    else
+        snprintf(ctx->kernels_dir, sizeof ctx->kernels_dir, "%s/spice_kernels", o->data_dir);
+    list_kernels(ctx, n_lsk);
+}
+
+/* Up to `n` bytes of "a, b, c" from the problem files (for one-line errors). */
+static void batch_problems_join(const batch_context *ctx, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < ctx->n_problem_files && len < n; i++) {
+        if (len > n - 40 && i + 1 < ctx->n_problem_files) {
+            snprintf(buf + len, n - len, "%sand %zu more", i ? ", " : "", ctx->n_problem_files - i);
+            return;
+        }
+        len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "", ctx->problem_files[i]);
+    }
+}
+
+/* A run that produced nothing usable is an error (nothing is written):
+ * no sweep read, or no row with geometry. */
+static lp_status batch_check_usable(const batch_context *ctx, lp_error *err)
+{
+    const batch_counts *c = &ctx->counts;
+    char why[700];
+    if (c->sweeps_total == 0) {
+        batch_problems_join(ctx, why, 400);
+        return lp_error_set(err, LP_ERR_FORMAT,
+                            "no sweep could be read from the %zu matched ER file%s (%s); nothing "
+                            "written",
+                            ctx->files.n, ctx->files.n == 1 ? "" : "s",
+                            why[0] ? why : "the files hold no data lines");
+    }
+    if (c->rows_no_geometry >= c->rows_kept) {
+        char kernels[400] = "", att[160] = "no entries";
+        size_t len = 0;
+        for (size_t i = 0; i < ctx->n_kernel_files && len < sizeof kernels; i++)
+            len += (size_t)snprintf(kernels + len, sizeof kernels - len, "%s%s", i ? ", " : "",
+                                    ctx->kernel_files[i]);
+        if (ctx->attitude.n > 0) {
+            char a0[64], a1[64];
+            spice_et_to_utc(ctx->kernels, ctx->attitude.et[0], a0, sizeof a0);
+            spice_et_to_utc(ctx->kernels, ctx->attitude.et[ctx->attitude.n - 1], a1, sizeof a1);
+            snprintf(att, sizeof att, "%s to %s", a0, a1);
+        }
+        return lp_error_set(err, LP_ERR_RANGE,
+                            "none of the %zu sweeps has geometry (%s); check that the kernels in "
+                            "%s (%s) cover the data and that attitude.tab does (%s); nothing "
+                            "written",
+                            c->sweeps_total,
+                            ctx->first_no_geometry[0] ? ctx->first_no_geometry : "no reason given",
+                            ctx->kernels_dir, kernels, att);
+    }
+    return LP_OK;
+}
+
 /* Inputs and settings, before any day is read (each failure is one line). */
-static lp_status batch_setup(batch_context *ctx, const char *out_path, lp_error *err)
+static lp_status batch_setup(batch_context *ctx, const char *out_path, int n_lsk, lp_error *err)
 {
     const batch_options *o = ctx->opt;
     char path[4200];
@@ -113,17 +176,11 @@ static lp_status batch_setup(batch_context *ctx, const char *out_path, lp_error 
                             path);
     if ((st = theta_read(path, &ctx->inst, err)) != LP_OK)
         return st;
-    if (o->kernels_dir)
-        snprintf(ctx->kernels_dir, sizeof ctx->kernels_dir, "%s", o->kernels_dir);
-    else
-        snprintf(ctx->kernels_dir, sizeof ctx->kernels_dir, "%s/spice_kernels", o->data_dir);
     struct stat sb;
     if (stat(ctx->kernels_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return lp_error_set(err, LP_ERR_IO,
                             "SPICE kernels: folder %s not found (use --kernels DIR)",
                             ctx->kernels_dir);
-    int n_lsk;
-    list_kernels(ctx, &n_lsk);
     if (ctx->n_kernel_files == 0)
         return lp_error_set(err, LP_ERR_IO,
                             "no SPICE kernels (*.bsp, *.tls, *.tpc) in %s (use --kernels DIR)",
@@ -281,6 +338,9 @@ static void batch_summary(const batch_context *ctx, const char *out_path)
              "U_sc: %zu bad kappa fit, %zu no root, %zu no geometry; rows without geometry: %zu",
              c->sweeps_bad_format, c->sweeps_bad_field, c->sweeps_bad_time, c->sweeps_usc_bad_kappa,
              c->sweeps_usc_no_root, c->sweeps_usc_no_geometry, c->rows_no_geometry);
+    if (c->sweeps_duplicate || c->files_misdated)
+        log_warn("%zu sweeps read twice (kept once); %zu files dated other than their names say",
+                 c->sweeps_duplicate, c->files_misdated);
     if (ctx->n_problem_files) {
         size_t len = 1;
         for (size_t i = 0; i < ctx->n_problem_files; i++)
@@ -309,6 +369,8 @@ static void batch_summary(const batch_context *ctx, const char *out_path)
 
 static void batch_context_free(batch_context *ctx)
 {
+    free(ctx->fingerprint_text);
+    ingest_seen_free(ctx);
     for (size_t i = 0; i < ctx->n_problem_files; i++)
         free(ctx->problem_files[i]);
     free(ctx->problem_files);
@@ -357,16 +419,17 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
     results_init(&ctx.res);
     char out_path[4096];
     output_path(o, out_path, sizeof out_path);
+    /* A folder or a foreign file at the output path: refused before any work. */
+    int exists = 0;
+    lp_status st = batch_output_check_path(out_path, &exists, err);
+    if (st != LP_OK)
+        return st;
     struct stat sb;
-    if (!o->overwrite && stat(out_path, &sb) == 0) {
-        log_info("%s already exists; left untouched (use --overwrite to replace it)", out_path);
-        return LP_OK;
-    }
     if (stat(o->data_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
         return lp_error_set(err, LP_ERR_IO,
                             "data folder %s does not exist (set --data-dir or LPMAP_DATA_DIR)",
                             o->data_dir);
-    lp_status st = er_discover(o->data_dir, o->year, o->month, o->day, &ctx.files, err);
+    st = er_discover(o->data_dir, o->year, o->month, o->day, &ctx.files, err);
     if (st != LP_OK)
         return st;
     if (o->start_ymd)
@@ -378,12 +441,25 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
         return LP_OK;
     }
     /* Two day slots: the prefetch thread reads day i+1 while day i is
-     * processed (architecture.md "The batch driver"). */
+     * processed (docs/decisions.md "Pipeline and outputs"). */
     day_work days[2];
     day_work_init(&days[0]);
     day_work_init(&days[1]);
     prefetch pf = {0};
-    if ((st = batch_setup(&ctx, out_path, err)) != LP_OK)
+    int n_lsk = 0;
+    batch_kernels_list(&ctx, &n_lsk);
+    if ((st = batch_fingerprint_build(&ctx, err)) != LP_OK)
+        goto done;
+    if (exists && !o->overwrite) {
+        int same = 0;
+        if ((st = batch_fingerprint_compare(&ctx, out_path, &same, err)) != LP_OK)
+            goto done;
+        log_info("%s already exists with the same inputs and settings; left untouched (use "
+                 "--overwrite to redo it)",
+                 out_path);
+        goto done;
+    }
+    if ((st = batch_setup(&ctx, out_path, n_lsk, err)) != LP_OK)
         goto done;
     ctx.stage_s[STAGE_SETUP] = progress_now() - ctx.wall_start;
     for (size_t i = 0; i < ctx.files.n; i++)
@@ -413,6 +489,8 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
     day_work_free(&days[0]);
     day_work_free(&days[1]);
     progress_finish(&ctx.prog);
+    if ((st = batch_check_usable(&ctx, err)) != LP_OK)
+        goto done;
     if ((st = output_write_npz(&ctx, out_path, err)) == LP_OK) {
         batch_summary(&ctx, out_path);
         if (report)

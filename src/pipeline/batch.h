@@ -1,6 +1,5 @@
-/* The batch driver (spec/overview.md "lpmap batch", architecture.md "The
- * batch driver"): discover → read/clean → geometry → U_sc → pitch →
- * normalization → loss-cone fit → classification → NPZ, day by day. */
+/* The batch driver (docs/batch.md, docs/decisions.md "Pipeline and outputs"): discover → read/clean
+ * → geometry → U_sc → pitch → normalization → loss-cone fit → classification → NPZ, day by day. */
 #ifndef LPMAP_PIPELINE_BATCH_H
 #define LPMAP_PIPELINE_BATCH_H
 
@@ -18,6 +17,9 @@ typedef struct {
     int start_ymd, end_ymd;  /* date range YYYYMMDD, both inclusive; 0 = none */
     int fast;                /* GPU when usable */
     fit_method method;
+    physics_mode physics; /* default PHYSICS_CONSISTENT */
+    int usc_reject_phi_set;
+    double usc_reject_phi; /* consistent: kappa fit rejected above this deviance/dof */
     norm_mode normalization;
     incident_stat incident;
     int beam_amp_fixed_set;
@@ -25,7 +27,7 @@ typedef struct {
     int u_spacecraft_set;
     double u_spacecraft;
     int emit_u_width_qc;
-    int no_polish; /* physics.md's optimizer without the polish */
+    int no_polish; /* docs/physics.md's optimizer without the polish */
     double u_width_identifiable_max_v;
     fit_dtype dtype;
     long batch_size; /* 0 = auto */
@@ -37,7 +39,7 @@ typedef struct {
     const char *command_line; /* recorded in meta_command_line */
 } batch_options;
 
-/* Defaults of overview.md. */
+/* Defaults of docs/batch.md. */
 void batch_options_init(batch_options *opt);
 
 /* What a run did, for `lpmap bench batch` (added by the pipeline module). */

@@ -1,9 +1,10 @@
 /* Batch stages "prepare" and "fit": pitch angles with the rows' footpoint
- * polarity (physics.md §2; default b = -B/|B| where a row has no
+ * polarity (docs/physics.md §2; default b = -B/|B| where a row has no
  * geometry), normalization (§3), then the loss-cone fits (§4) on the
  * backend chosen by fit_backend_select. */
 #include <math.h>
 
+#include "fit/losscone_sigma.h"
 #include "physics/pitch.h"
 #include "pipeline/stages.h"
 
@@ -29,6 +30,16 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
     double t1 = progress_now();
     ctx->stage_s[STAGE_PREPARE] += t1 - t0;
     lp_status st = fit_backend_losscone(ctx->backend, &ctx->lc, d->lcs, n, d->lcr, err);
+    if (st != LP_OK) {
+        ctx->stage_s[STAGE_FIT] += progress_now() - t1;
+        return st;
+    }
+    /* consistent physics: the surface potential's sigma, incl. U_sc's */
+    int sig = o->physics == PHYSICS_CONSISTENT;
+#pragma omp parallel for schedule(dynamic, 8) if (sig)
+    for (size_t k = 0; k < n; k++)
+        d->lcr[k].u_sigma =
+            sig ? losscone_u_sigma(&ctx->lc, &d->lcs[k], &d->lcr[k], d->usc[k].u_sigma) : NAN;
     ctx->stage_s[STAGE_FIT] += progress_now() - t1;
     return st;
 }

@@ -1,5 +1,5 @@
-/* Batch stages "time" and "geometry": UTC → ET (spice.md §2) and the
- * per-row geometry of physics.md §7. A row without coverage gets ok = 0
+/* Batch stages "time" and "geometry": UTC → ET (docs/spice.md §2) and the
+ * per-row geometry of docs/physics.md §7. A row without coverage gets ok = 0
  * and is counted; that is never fatal. */
 #include <math.h>
 #include <stdlib.h>
@@ -68,6 +68,9 @@ lp_status geometry_stage_run(batch_context *ctx, day_work *d, lp_error *err)
                 geometry_row(ctx->kernels, &ctx->attitude, d->geo[r].et, d->table.mag[r], &tmp, &e);
             log_warn("%s: %zu of %zu rows have no geometry (first: %s)", d->name, no_geo, n,
                      e.message);
+            if (!ctx->first_no_geometry[0])
+                snprintf(ctx->first_no_geometry, sizeof ctx->first_no_geometry, "%.500s",
+                         e.message);
             break;
         }
     }

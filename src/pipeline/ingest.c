@@ -1,6 +1,11 @@
-/* Batch stage "ingest": one day file read and cleaned (formats.md §1,
- * physics.md §1), spec_no offset for merging (physics.md §9), sweep index.
- * A file that cannot be used is recorded and skipped; the run goes on. */
+/* Batch stage "ingest": one day file read and cleaned (docs/formats.md §1,
+ * docs/physics.md §1), spec_no offset for merging (docs/physics.md §9), sweep index.
+ * A file that cannot be used is recorded and skipped; the run goes on. A
+ * sweep already read from another file (a backup copy below the data
+ * folder) is kept once, with a warning naming both files; a file whose
+ * content is dated other than its name says gets a warning (the content's
+ * dates are what the output holds). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +77,125 @@ void ingest_read(const batch_options *o, const er_file *file, day_work *d)
     d->read_seconds = progress_now() - t0;
 }
 
+static uint64_t sweep_key_hash(int64_t spec_no, const char *utc)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)spec_no;
+    for (const char *p = utc; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    return h ^ (h >> 29);
+}
+
+/* Find (spec_no, utc) in the set; insert it for `file` when absent.
+ * Returns the slot (its file says who had it first), NULL when out of memory. */
+static sweep_key *sweep_key_find_or_add(sweep_key_set *s, int64_t spec_no, const char *utc,
+                                        size_t file)
+{
+    if (2 * (s->n + 1) > s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 4096;
+        sweep_key *slot = malloc(cap * sizeof *slot);
+        if (!slot)
+            return NULL;
+        for (size_t i = 0; i < cap; i++)
+            slot[i].file = SIZE_MAX;
+        for (size_t i = 0; i < s->cap; i++) {
+            if (s->slot[i].file == SIZE_MAX)
+                continue;
+            size_t j = sweep_key_hash(s->slot[i].spec_no, s->slot[i].utc) & (cap - 1);
+            while (slot[j].file != SIZE_MAX)
+                j = (j + 1) & (cap - 1);
+            slot[j] = s->slot[i];
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = sweep_key_hash(spec_no, utc) & (s->cap - 1);
+    while (s->slot[j].file != SIZE_MAX) {
+        if (s->slot[j].spec_no == spec_no && !strcmp(s->slot[j].utc, utc))
+            return &s->slot[j];
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->slot[j].spec_no = spec_no;
+    snprintf(s->slot[j].utc, sizeof s->slot[j].utc, "%s", utc);
+    s->slot[j].file = file;
+    s->n++;
+    return &s->slot[j];
+}
+
+void ingest_seen_free(batch_context *ctx)
+{
+    free(ctx->seen.slot);
+    memset(&ctx->seen, 0, sizeof ctx->seen);
+}
+
+/* Drop the sweeps of d already read from an earlier file (warning names
+ * both files) and rebuild the sweep index. */
+static lp_status ingest_drop_duplicates(batch_context *ctx, day_work *d, lp_error *err)
+{
+    size_t me = (size_t)(d->file - ctx->files.files), dup = 0, other = SIZE_MAX;
+    unsigned char *keep = NULL;
+    for (size_t k = 0; k < d->sweeps.n_sweeps; k++) {
+        size_t r0 = d->sweeps.start[k];
+        sweep_key *e =
+            sweep_key_find_or_add(&ctx->seen, d->table.spec_no[r0], d->table.utc[r0], me);
+        if (!e) {
+            free(keep);
+            return lp_error_set(err, LP_ERR_NOMEM, "out of memory for the sweep index");
+        }
+        if (e->file == me)
+            continue;
+        if (!keep) {
+            if (!(keep = malloc(d->table.n_rows)))
+                return lp_error_set(err, LP_ERR_NOMEM, "out of memory for the sweep index");
+            memset(keep, 1, d->table.n_rows);
+        }
+        memset(keep + r0, 0, (size_t)d->sweeps.n_rows[k]);
+        if (other == SIZE_MAX)
+            other = e->file;
+        dup++;
+    }
+    if (!dup)
+        return LP_OK;
+    const char *first = ctx->files.files[other].path;
+    log_warn("%s: %zu of %zu sweeps were already read from %s (same UTC and spec_no); each is "
+             "kept once",
+             d->file->path, dup, d->sweeps.n_sweeps, first);
+    char why[600];
+    snprintf(why, sizeof why, "%zu sweeps duplicate those of %s, kept once", dup, first);
+    ingest_note_problem(ctx, d->file->path, why);
+    ctx->counts.sweeps_duplicate += dup;
+    er_table_keep_rows(&d->table, keep);
+    free(keep);
+    er_sweeps_free(&d->sweeps);
+    if (d->table.n_rows == 0)
+        return LP_OK;
+    return er_sweeps_build(&d->table, &d->sweeps, err);
+}
+
+/* Warn when most sweeps of the file are dated other than its name says. */
+static void ingest_check_dates(batch_context *ctx, const day_work *d)
+{
+    char want[16];
+    snprintf(want, sizeof want, "%04d-%02d-%02d", d->file->year, d->file->month, d->file->day);
+    size_t other = 0, first_other = SIZE_MAX;
+    for (size_t k = 0; k < d->sweeps.n_sweeps; k++)
+        if (strncmp(d->table.utc[d->sweeps.start[k]], want, 10) != 0) {
+            other++;
+            if (first_other == SIZE_MAX)
+                first_other = k;
+        }
+    if (2 * other <= d->sweeps.n_sweeps) /* a few sweeps across midnight are normal */
+        return;
+    ctx->counts.files_misdated++;
+    const char *utc = d->table.utc[d->sweeps.start[first_other]];
+    log_warn("%s: %zu of %zu sweeps are dated %.10s, not %s as the file name says; the dates in "
+             "the file are used",
+             d->file->path, other, d->sweeps.n_sweeps, utc, want);
+    char why[128];
+    snprintf(why, sizeof why, "content dated %.10s, name says %s", utc, want);
+    ingest_note_problem(ctx, d->file->path, why);
+}
+
 lp_status ingest_commit(batch_context *ctx, day_work *d, int *usable, lp_error *err)
 {
     const batch_options *o = ctx->opt;
@@ -103,7 +227,6 @@ lp_status ingest_commit(batch_context *ctx, day_work *d, int *usable, lp_error *
     }
     if (d->table.n_rows == 0)
         return LP_OK;
-    ctx->spec_offset = er_table_offset_spec_no(&d->table, 0, ctx->spec_offset);
     if ((st = er_sweeps_build(&d->table, &d->sweeps, err)) != LP_OK) {
         if (o->strict || st == LP_ERR_NOMEM)
             return lp_error_prefix(err, "%s: ", d->name);
@@ -116,6 +239,13 @@ lp_status ingest_commit(batch_context *ctx, day_work *d, int *usable, lp_error *
         er_table_clear(&d->table);
         return LP_OK;
     }
+    ingest_check_dates(ctx, d);
+    if ((st = ingest_drop_duplicates(ctx, d, err)) != LP_OK)
+        return st;
+    if (d->table.n_rows == 0)
+        return LP_OK;
+    /* The offset shifts every spec_no alike: the sweep index stays valid. */
+    ctx->spec_offset = er_table_offset_spec_no(&d->table, 0, ctx->spec_offset);
     c->rows_kept += d->table.n_rows;
     c->sweeps_total += d->sweeps.n_sweeps;
     *usable = d->sweeps.n_sweeps > 0;

@@ -1,4 +1,4 @@
-/* Batch stage "output": the NPZ of formats.md §5 — row arrays in input
+/* Batch stage "output": the NPZ of docs/npz.md — row arrays in input
  * order, spectrum arrays ascending spec_no, the U-width QC keys only when
  * asked, and the meta_* entries of the run — written to a temporary file
  * and renamed into place (npz.h). */
@@ -76,6 +76,8 @@ static lp_status add_rows(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_f64(w, "rows_electron_density", R->rows[ROW_DENSITY].data, nr, err));
     ADD(npz_add_f64(w, "rows_kappa_value", R->rows[ROW_KAPPA].data, nr, err));
     ADD(npz_add_i8(w, "rows_environment_class", R->rows[ROW_ENV].data, nr, err));
+    ADD(npz_add_f64(w, "rows_spacecraft_potential_sigma", R->rows[ROW_USC_SIGMA].data, nr, err));
+    ADD(npz_add_f64(w, "rows_projected_potential_sigma", R->rows[ROW_USURF_SIGMA].data, nr, err));
     /* issue #15: numeric time and status of every row */
     ADD(npz_add_f64(w, "rows_et", R->rows[ROW_ET].data, nr, err));
     ADD(npz_add_datetime64_ms(w, "rows_datetime", R->rows[ROW_DATETIME].data, nr, err));
@@ -114,6 +116,9 @@ static lp_status add_spectra(npz_writer *w, const batch_context *ctx, lp_error *
     ADD(npz_add_f64(w, "spec_electron_temperature", col[SPEC_TE], ns, err));
     ADD(npz_add_f64(w, "spec_electron_density", col[SPEC_DENSITY], ns, err));
     ADD(npz_add_i8(w, "spec_environment_class", col[SPEC_ENV], ns, err));
+    ADD(npz_add_f64(w, "spec_spacecraft_potential", col[SPEC_USC], ns, err));
+    ADD(npz_add_f64(w, "spec_spacecraft_potential_sigma", col[SPEC_USC_SIGMA], ns, err));
+    ADD(npz_add_f64(w, "spec_u_surface_sigma", col[SPEC_USURF_SIGMA], ns, err));
     /* issue #15: status codes */
     ADD(npz_add_i8(w, "spec_status", col[SPEC_STATUS], ns, err));
     ADD(npz_add_i8(w, "spec_fit_flags", col[SPEC_FIT_FLAGS], ns, err));
@@ -163,6 +168,9 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
     lp_status st = LP_OK;
     ADD(npz_add_scalar_str(w, "meta_version", LPMAP_VERSION, err));
     ADD(npz_add_scalar_str(w, "meta_command_line", o->command_line ? o->command_line : "", err));
+    ADD(npz_add_scalar_str(w, "meta_physics",
+                           o->physics == PHYSICS_REFERENCE ? "reference" : PHYSICS_DEFAULT_NAME,
+                           err));
     ADD(npz_add_scalar_str(w, "meta_fit_method",
                            o->method == FIT_METHOD_LILLIS ? "lillis" : "halekas", err));
     ADD(npz_add_scalar_str(w, "meta_normalization",
@@ -192,6 +200,8 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
                            o->beam_amp_fixed_set ? o->beam_amp_fixed : NAN, err));
     ADD(npz_add_scalar_f64(w, "meta_u_spacecraft_fixed",
                            o->u_spacecraft_set ? o->u_spacecraft : NAN, err));
+    ADD(npz_add_scalar_f64(w, "meta_usc_reject_phi",
+                           o->physics == PHYSICS_REFERENCE ? NAN : o->usc_reject_phi, err));
     {
         size_t n = ctx->files.n;
         char **names = malloc((n ? n : 1) * sizeof *names);
@@ -238,6 +248,11 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
     ADD(npz_add_scalar_i64(w, "meta_sweeps_truncated_to_15_rows", (int64_t)c->sweeps_truncated,
                            err));
     ADD(npz_add_scalar_i64(w, "meta_rows_without_geometry", (int64_t)c->rows_no_geometry, err));
+    ADD(npz_add_scalar_i64(w, "meta_sweeps_dropped_duplicate", (int64_t)c->sweeps_duplicate, err));
+    ADD(npz_add_scalar_i64(w, "meta_files_misdated", (int64_t)c->files_misdated, err));
+    ADD(npz_add_scalar_str(w, "meta_fingerprint", ctx->fingerprint, err));
+    ADD(npz_add_scalar_str(w, "meta_fingerprint_text",
+                           ctx->fingerprint_text ? ctx->fingerprint_text : "", err));
     for (int k = 0; k < STAGE_COUNT; k++) {
         char key[80];
         snprintf(key, sizeof key, "meta_seconds_%s", batch_stage_name((batch_stage)k));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/constants.h"
 #include "io/npz.h"
 #include "pipeline/stages.h"
@@ -31,6 +32,8 @@ static const size_t row_elem[ROW_NCOLS] = {[ROW_SPEC_NO] = 8,
                                            [ROW_ENV] = 1,
                                            [ROW_UWIDTH] = 8,
                                            [ROW_UIDENT] = 1,
+                                           [ROW_USC_SIGMA] = 8,
+                                           [ROW_USURF_SIGMA] = 8,
                                            [ROW_ET] = 8,
                                            [ROW_DATETIME] = 8,
                                            [ROW_STATUS] = 1};
@@ -48,6 +51,9 @@ static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_ENV] = 1,
                                              [SPEC_UWIDTH] = 8,
                                              [SPEC_UIDENT] = 1,
+                                             [SPEC_USC] = 8,
+                                             [SPEC_USC_SIGMA] = 8,
+                                             [SPEC_USURF_SIGMA] = 8,
                                              [SPEC_STATUS] = 1,
                                              [SPEC_FIT_FLAGS] = 1};
 
@@ -116,7 +122,9 @@ static int8_t sweep_status_of(const day_work *d, size_t s0, int rows, const scpo
     if (!any_foot)
         return SWEEP_NO_FOOTPOINT;
     if (!isfinite(u->u_sc))
-        return u->status == SCPOT_BAD_KAPPA_FIT ? SWEEP_USC_KAPPA_REJECTED : SWEEP_USC_NO_ROOT;
+        return u->status == SCPOT_BAD_KAPPA_FIT ? SWEEP_USC_KAPPA_REJECTED
+               : u->status == SCPOT_NO_DATA     ? SWEEP_USC_NO_DATA
+                                                : SWEEP_USC_NO_ROOT;
     if (f->status == LC_INVALID)
         return SWEEP_LC_REJECTED;
     return SWEEP_LC_NO_DATA;
@@ -150,25 +158,13 @@ static uint8_t sweep_fit_flags(const batch_context *ctx, const scpot_result *u,
     return flags;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 int results_utc_to_unix_ms(const char *utc, int64_t *ms)
 {
     int y, mo, d, h, mi, sec, n = 0;
     char sep;
     if (sscanf(utc, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
-        (sep != 'T' && sep != ' ') || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
-        sec > 60 || h < 0 || mi < 0 || sec < 0)
+        (sep != 'T' && sep != ' ') || d < 1 || d > calendar_days_in_month(y, mo) || h > 23 ||
+        mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
         return 0;
     int64_t frac_ms = 0;
     const char *p = utc + n;
@@ -187,11 +183,12 @@ int results_utc_to_unix_ms(const char *utc, int64_t *ms)
         p++;
     if (*p != '\0' && *p != 'Z')
         return 0;
-    *ms = ((days_from_civil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
+    int64_t days = calendar_days_from_1970(y, mo, d);
+    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
     return 1;
 }
 
-/* ---- appending a chunk of sweeps (formats.md §5; aggregation rule in
+/* ---- appending a chunk of sweeps (docs/npz.md; aggregation rule in
  * docs/decisions.md "Pipeline and outputs") ---- */
 
 #define PUSH(col, v)                                                                               \
@@ -224,6 +221,7 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         else
             c->sweeps_usc_no_root++;
         int has_fit = isfinite(f->u_surface);
+        double usurf_sigma = has_fit ? f->u_sigma : NAN;
         if (has_fit)
             c->sweeps_fitted++;
         else if (f->status == LC_INVALID)
@@ -262,6 +260,8 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
             PUSH(R->rows[ROW_ENV], env);
             PUSH(R->rows[ROW_UWIDTH], f->u_width);
             PUSH(R->rows[ROW_UIDENT], (uint8_t)f->u_identifiable);
+            PUSH(R->rows[ROW_USC_SIGMA], u->u_sigma);
+            PUSH(R->rows[ROW_USURF_SIGMA], usurf_sigma);
             /* issue #15: numeric time and status */
             int64_t ms;
             if (!results_utc_to_unix_ms(t->utc[r], &ms))
@@ -284,6 +284,9 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         PUSH(R->spec[SPEC_ENV], env_first);
         PUSH(R->spec[SPEC_UWIDTH], f->u_width);
         PUSH(R->spec[SPEC_UIDENT], (uint8_t)f->u_identifiable);
+        PUSH(R->spec[SPEC_USC], u->u_sc);
+        PUSH(R->spec[SPEC_USC_SIGMA], u->u_sigma);
+        PUSH(R->spec[SPEC_USURF_SIGMA], usurf_sigma);
         /* issue #15: status codes */
         PUSH(R->spec[SPEC_STATUS], status);
         PUSH(R->spec[SPEC_FIT_FLAGS], sweep_fit_flags(ctx, u, f));

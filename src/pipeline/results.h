@@ -1,5 +1,5 @@
 /* Growing per-row and per-sweep result columns of a batch run, and their
- * output as the NPZ of formats.md §5. */
+ * output as the NPZ of docs/npz.md. */
 #ifndef LPMAP_PIPELINE_RESULTS_H
 #define LPMAP_PIPELINE_RESULTS_H
 
@@ -37,6 +37,8 @@ typedef enum {
     ROW_ENV,
     ROW_UWIDTH,
     ROW_UIDENT,
+    ROW_USC_SIGMA,   /* issue #15: 1-sigma of U_sc (V) */
+    ROW_USURF_SIGMA, /* issue #15: 1-sigma of U_surface (V) */
     /* issue #15: numeric time and status (rows_et, rows_datetime, rows_status) */
     ROW_ET,       /* TDB s past J2000 (NaN when the UTC did not convert) */
     ROW_DATETIME, /* int64 ms since 1970-01-01 UTC, NPZ_NAT when unparsable */
@@ -59,6 +61,9 @@ typedef enum {
     SPEC_ENV,
     SPEC_UWIDTH,
     SPEC_UIDENT,
+    SPEC_USC,
+    SPEC_USC_SIGMA,
+    SPEC_USURF_SIGMA,
     /* issue #15: status codes (spec_status, spec_fit_flags) */
     SPEC_STATUS,    /* int8 sweep_status: 0 exactly when has_fit */
     SPEC_FIT_FLAGS, /* uint8 fit_flag bits */

@@ -1,4 +1,4 @@
-/* Batch stage "U_sc": spacecraft potential per sweep (physics.md §6)
+/* Batch stage "U_sc": spacecraft potential per sweep (docs/physics.md §6)
  * through scpot_estimate (kappa fits on the backend), or the constant of
  * --u-spacecraft (T_e, n, κ then NaN). Illumination of a sweep = that of
  * its first row with geometry; none → unknown (U_sc NaN). */
@@ -8,6 +8,25 @@
 #include "physics/pitch.h"
 #include "pipeline/stages.h"
 
+/* Channels of row `row` that see the ambient plasma: pitch < 90° with the
+ * footpoint's field direction (the loss cone and reflected electrons lie
+ * beyond 90°); every channel when the field line has no footpoint (no loss
+ * cone); the default direction where the row has no geometry. */
+static void scpot_ambient_row(const batch_context *ctx, const day_work *d, size_t row,
+                              unsigned char ambient[LP_N_CHANNELS])
+{
+    const er_table *t = &d->table;
+    int pol = d->geo[row].ok ? d->geo[row].polarity : PITCH_POLARITY_DEFAULT;
+    if (pol == 0) {
+        memset(ambient, 1, LP_N_CHANNELS);
+        return;
+    }
+    double pitch[LP_N_CHANNELS];
+    pitch_row(&ctx->inst, t->mag[row], pol, t->phi[row], pitch);
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        ambient[c] = pitch[c] < 90.0;
+}
+
 lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n, lp_error *err)
 {
     const batch_options *o = ctx->opt;
@@ -15,7 +34,7 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
     double t0 = progress_now();
     if (o->u_spacecraft_set) {
         for (size_t k = 0; k < n; k++)
-            d->usc[k] = (scpot_result){o->u_spacecraft, NAN, NAN, NAN, SCPOT_OK};
+            d->usc[k] = (scpot_result){o->u_spacecraft, NAN, NAN, NAN, SCPOT_OK, NAN};
         ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
         return LP_OK;
     }
@@ -39,6 +58,8 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
                 memcpy(p->flux[i], t->flux[s0 + i], sizeof p->flux[i]);
                 pitch_row(&ctx->inst, t->mag[s0 + i], PITCH_POLARITY_DEFAULT, t->phi[s0 + i],
                           p->pitch_deg[i]);
+                if (o->physics == PHYSICS_CONSISTENT)
+                    scpot_ambient_row(ctx, d, s0 + i, p->ambient[i]);
             } else {
                 p->energy[i] = NAN;
                 for (int c = 0; c < LP_N_CHANNELS; c++)
@@ -46,7 +67,10 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
             }
         }
     }
-    lp_status st = scpot_estimate(ctx->backend, &ctx->ks, &ctx->inst, d->scp, n, d->usc, err);
+    lp_status st = o->physics == PHYSICS_REFERENCE
+                       ? scpot_estimate(ctx->backend, &ctx->ks, &ctx->inst, d->scp, n, d->usc, err)
+                       : scpot_estimate_consistent(ctx->backend, &ctx->inst, o->usc_reject_phi,
+                                                   d->scp, n, d->usc, err);
     ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
     return st;
 }

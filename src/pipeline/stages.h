@@ -1,7 +1,6 @@
-/* Internal interface of the batch driver (architecture.md "The batch
- * driver"): the run context shared by the stages, one day's working data,
- * and one function per stage (ingest.c, geometry_stage.c, scpot_stage.c,
- * fit_stage.c, results.c, output.c; batch.c drives them). */
+/* Internal interface of the batch driver (docs/decisions.md "Pipeline and outputs"): the run
+ * context shared by the stages, one day's working data, and one function per stage (ingest.c,
+ * geometry_stage.c, scpot_stage.c, fit_stage.c, results.c, output.c; batch.c drives them). */
 #ifndef LPMAP_PIPELINE_STAGES_H
 #define LPMAP_PIPELINE_STAGES_H
 
@@ -47,7 +46,21 @@ typedef struct {
     size_t sweeps_usc_ok, sweeps_usc_bad_kappa, sweeps_usc_no_root, sweeps_usc_no_geometry;
     size_t sweeps_fitted, sweeps_not_fitted, sweeps_invalid;
     size_t sweeps_truncated; /* > LP_N_ENERGIES rows: fitted on the first 15 */
+    size_t sweeps_duplicate; /* same UTC and spec_no already read from another file: dropped */
+    size_t files_misdated;   /* content dated other than the file name says (warned) */
 } batch_counts;
+
+/* Sweeps already read in this run, by (spec_no as read, UTC of the first
+ * row), with the file that held them: a sweep seen twice is kept once. */
+typedef struct {
+    int64_t spec_no;
+    char utc[ER_TEXT_WIDTH];
+    size_t file; /* index into batch_context.files; SIZE_MAX = empty slot */
+} sweep_key;
+typedef struct {
+    sweep_key *slot;
+    size_t cap, n;
+} sweep_key_set;
 
 typedef struct {
     const batch_options *opt;
@@ -67,11 +80,15 @@ typedef struct {
     double stage_s[STAGE_COUNT];
     double wall_start;
     uint64_t sweep_counter;         /* global sweep index = the random stream of a sweep */
-    int64_t spec_offset;            /* physics.md §9 */
+    int64_t spec_offset;            /* docs/physics.md §9 */
     size_t sweeps_done;             /* for the progress display */
     double bytes_total, bytes_read; /* of the ER files: total sweeps estimated from them */
     progress prog;
     batch_results res;
+    sweep_key_set seen;          /* duplicate detection across files */
+    char *fingerprint_text;      /* fingerprint.c: canonical text of inputs + settings */
+    char fingerprint[41];        /* its SHA-1, hex */
+    char first_no_geometry[512]; /* why the first row without geometry has none */
 } batch_context;
 
 /* One day's working data: only one day's input is in memory at a time. */
@@ -113,6 +130,7 @@ void ingest_read(const batch_options *o, const er_file *file, day_work *d);
  * an error unless --strict). */
 lp_status ingest_commit(batch_context *ctx, day_work *d, int *usable, lp_error *err);
 void ingest_note_problem(batch_context *ctx, const char *name, const char *reason);
+void ingest_seen_free(batch_context *ctx);
 
 /* geometry_stage.c: ET and geometry of every row of the day. */
 lp_status geometry_stage_run(batch_context *ctx, day_work *d, lp_error *err);
@@ -127,9 +145,19 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
 lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t first, size_t n,
                                lp_error *err);
 
-/* output.c: file name of formats.md / overview.md, and the NPZ with every
- * key of formats.md §5 (spectra ascending spec_no), written atomically. */
+/* output.c: file name of docs/formats.md / docs/usage.md, and the NPZ with every
+ * key of docs/npz.md (spectra ascending spec_no), written atomically. */
 void output_path(const batch_options *o, char *buf, size_t n);
+/* fingerprint.c: before any work, refuse a folder or a non-NPZ file at the
+ * output path (*exists = 1 when an NPZ is there). */
+lp_status batch_output_check_path(const char *path, int *exists, lp_error *err);
+/* fingerprint.c: ctx->fingerprint_text / fingerprint from the discovered
+ * files, theta/attitude tables, kernels and the settings. */
+lp_status batch_fingerprint_build(batch_context *ctx, lp_error *err);
+/* fingerprint.c: *same = 1 when the NPZ at path has this run's fingerprint;
+ * otherwise an error naming the first items that differ. */
+lp_status batch_fingerprint_compare(const batch_context *ctx, const char *path, int *same,
+                                    lp_error *err);
 lp_status output_write_npz(batch_context *ctx, const char *path, lp_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /* Moreland (2009) "Diverging Color Maps for Scientific Visualization":
  * interpolate in Msh (polar CIELAB) between a blue and a red end through an
  * unsaturated white-ish midpoint, with the hue spin that keeps the halves
- * perceptually even. Used by the U_surface map (overview.md, plot). */
+ * perceptually even. Used by the U_surface map (docs/plot.md). */
 #include "plot/colormap.h"
 
 #include <math.h>

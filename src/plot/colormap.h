@@ -1,4 +1,4 @@
-/* Diverging colormap for `lpmap plot` (overview.md, plot): Moreland's
+/* Diverging colormap for `lpmap plot` (docs/plot.md): Moreland's
  * "cool to warm" map built in the Msh space derived from CIELAB, so the
  * lightness changes evenly from blue through a neutral centre to red and the
  * two halves are perceptually symmetric. Pure maths, no cairo needed. */

@@ -1,4 +1,4 @@
-/* Loading the row arrays of a batch NPZ (formats.md §5) for `lpmap plot`:
+/* Loading the row arrays of a batch NPZ (docs/npz.md) for `lpmap plot`:
  * checks that every key a product needs is present with one entry per row,
  * applies the chi2 cut and groups rows into sweeps. */
 #include "plot/plot_data.h"
@@ -8,17 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "io/npz_read.h"
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
 
 static int read_digits(const char *s, int n, int *out)
 {
@@ -58,8 +49,7 @@ double plot_parse_utc(const char *s)
         p++;
     if (*p)
         return NAN;
-    return (double)days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600.0 +
-           mi * 60.0 + se + frac;
+    return (double)calendar_days_from_1970(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + se + frac;
 }
 
 unsigned plot_parse_what(const char *list)

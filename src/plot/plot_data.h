@@ -1,4 +1,4 @@
-/* What `lpmap plot` draws, loaded from a batch NPZ (formats.md §5 row
+/* What `lpmap plot` draws, loaded from a batch NPZ (docs/npz.md row
  * arrays): footpoints, U_surface, U_sc, illumination, time; plus the sweep
  * grouping (first row of each run of equal spec_no) used by the histograms
  * and the time series. Independent of cairo so it is tested everywhere. */

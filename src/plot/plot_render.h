@@ -1,4 +1,4 @@
-/* Rendering for `lpmap plot` (overview.md, plot) with cairo, as PNG, SVG or
+/* Rendering for `lpmap plot` (docs/plot.md) with cairo, as PNG, SVG or
  * PDF: the global equirectangular U_surface map, the U_surface / U_sc
  * histograms split by illumination, the U_sc / U_surface time series, and
  * the maps of a grid.npz. Without cairo at build time every function returns

@@ -1,4 +1,4 @@
-/* Standard benchmark sets (spec/quality.md §3). Every draw comes from the
+/* Standard benchmark sets (docs/bench.md). Every draw comes from the
  * sweep's own Philox stream, so a set is the same everywhere. */
 #include "sim/bench_sets.h"
 

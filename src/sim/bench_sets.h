@@ -1,4 +1,4 @@
-/* The standard benchmark sets of spec/quality.md §3 (`losscone`, `kappa`):
+/* The standard benchmark sets of docs/bench.md (`losscone`, `kappa`):
  * seeded sweeps with known truth made by the simulator's forward models. */
 #ifndef LPMAP_SIM_BENCH_SETS_H
 #define LPMAP_SIM_BENCH_SETS_H

@@ -67,7 +67,8 @@ static lp_status read_truth(const char *path, truth_entry **out, size_t *n, int 
     }
     if (!ncols) {
         fclose(f);
-        return lp_error_set(err, LP_ERR_FORMAT, "%s: header is not that of formats.md §7", path);
+        return lp_error_set(err, LP_ERR_FORMAT, "%s: header is not that of docs/formats.md §7",
+                            path);
     }
     size_t cap = 1024, count = 0, lineno = 1;
     truth_entry *t = malloc(cap * sizeof *t);

@@ -1,4 +1,4 @@
-/* Injection-recovery comparison (quality.md §1-§2): a batch NPZ against the
+/* Injection-recovery comparison (docs/simulate.md): a batch NPZ against the
  * truth.csv of `lpmap simulate`, sweeps matched by the UTC of their first
  * row (spec_no is offset when files are merged). Used by the README demo
  * (`lpmap simulate --compare`) and the end-to-end tests. */
@@ -26,7 +26,7 @@
 #define TGT_SIGMA1_MAX_USURF_CORE_HALO 0.90
 #define TGT_SIGMA3_MIN 0.90
 
-/* End-to-end tolerances (quality.md §2). */
+/* End-to-end tolerances (docs/simulate.md). */
 #define CMP_FOOT_TOL_DEG 0.01
 #define CMP_USC_SUNLIT_TOL_V 1.0
 #define CMP_USC_SHADOW_TOL_REL 0.05

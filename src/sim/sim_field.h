@@ -1,4 +1,4 @@
-/* Simulated magnetic field (overview.md "simulate"): a uniform draped
+/* Simulated magnetic field (docs/simulate.md): a uniform draped
  * solar-wind / lobe field plus a few buried crustal dipoles (Reiner Gamma,
  * the basin antipodes ...), in IAU_MOON, nT. */
 #ifndef LPMAP_SIM_SIM_FIELD_H

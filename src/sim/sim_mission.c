@@ -1,6 +1,6 @@
 /* Simulated mission geometry (see sim_mission.h): time scales, analytic
- * ephemerides, LP orbit, IAU_MOON orientation (pck00011 constants, spice.md
- * §4) and the attitude table (formats.md §3). Only needs to be
+ * ephemerides, LP orbit, IAU_MOON orientation (pck00011 constants, docs/spice.md
+ * §4) and the attitude table (docs/formats.md §3). Only needs to be
  * self-consistent: the pipeline reads it back through the SPK we write. */
 #include <math.h>
 #include <stdio.h>

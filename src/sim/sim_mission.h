@@ -1,5 +1,5 @@
-/* Simulated mission geometry for `lpmap simulate` (overview.md "simulate",
- * physics.md §7): time scales, an analytic low-precision Sun/Earth/Moon
+/* Simulated mission geometry for `lpmap simulate` (docs/simulate.md,
+ * docs/physics.md §7): time scales, an analytic low-precision Sun/Earth/Moon
  * ephemeris, the LP orbit (~100 km circular polar, slowly precessing),
  * IAU_MOON orientation from the pck00011 constants and the attitude table. */
 #ifndef LPMAP_SIM_SIM_MISSION_H
@@ -19,7 +19,7 @@ void sim_date_from_unix_day(int64_t day, int *year, int *month, int *day_of_mont
  * LSK); 0 before 1972. */
 int sim_delta_at(double unix_s);
 /* ET (TDB seconds past J2000) of a UTC instant given as unix seconds; the
- * same arithmetic as spice.md §2 with the standard LSK constants. */
+ * same arithmetic as docs/spice.md §2 with the standard LSK constants. */
 double sim_et_from_unix(double unix_s);
 
 /* UTC text "YYYY-MM-DDThh:mm:ss.sss" of unix seconds (millisecond rounding). */

@@ -138,12 +138,16 @@ double sim_shadow_balance(const sim_plasma *p, double u)
     const double q = LP_ELEMENTARY_CHARGE_C;
     const flux_coef fc = flux_coef_of(p);
     double e[SC_BALANCE_POINTS], phi[SC_BALANCE_POINTS], see[SC_BALANCE_POINTS];
-    logspace(SC_BALANCE_E_MIN_EV, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, e);
     double au = fabs(u);
+    /* electrons below |U| are turned back before reaching the spacecraft:
+     * the grid starts at |U| itself (a fixed grid masked at |U| drops the
+     * piece up to its next point, a sawtooth of ~1-2 % in U_sc) */
+    double e0 = au > SC_BALANCE_E_MIN_EV ? au : SC_BALANCE_E_MIN_EV;
+    if (e0 >= SC_BALANCE_E_MAX_EV)
+        e0 = SC_BALANCE_E_MAX_EV;
+    logspace(e0, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, e);
     int k = 0;
     for (int i = 0; i < SC_BALANCE_POINTS; i++) {
-        if (e[i] < au)
-            continue; /* turned back before reaching the spacecraft */
         e[k] = e[i];
         phi[k] = 0.25 * flux_eval(&fc, e[i]) * 1e4;
         see[k] = charging_sternglass(e[i] - au) * phi[k];

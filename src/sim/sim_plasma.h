@@ -1,9 +1,9 @@
-/* Simulated plasma environment and spacecraft charging truth (physics.md
+/* Simulated plasma environment and spacecraft charging truth (docs/physics.md
  * §5, §6, §8): the environment from the Moon's place around the Earth
  * (solar wind, magnetosheath, tail lobes, plasma sheet), the ambient
  * electron distribution per sweep (a kappa, or in the solar wind of a
  * core-halo run a Maxwellian core plus a kappa halo), and U_sc from the
- * charging model of physics.md §6 applied to that ambient distribution. */
+ * charging model of docs/physics.md §6 applied to that ambient distribution. */
 #ifndef LPMAP_SIM_SIM_PLASMA_H
 #define LPMAP_SIM_SIM_PLASMA_H
 
@@ -49,13 +49,13 @@ double sim_maxwell_flux(double n, double te_ev, double energy_ev);
 /* Current balance J_i + J_see - J_e (A/m^2) of a shadowed spacecraft at
  * U < 0 in the ambient plasma: electrons of ambient energy E > |U| reach it
  * (J_e, and J_see with the Sternglass yield at the impact energy E - |U|),
- * ions at T_i = te_ev (the charging model of physics.md §6 written in the
+ * ions at T_i = te_ev (the charging model of docs/physics.md §6 written in the
  * ambient parameters; for a kappa plasma it equals
  * charging_current_balance(n, kappa, T - U/(kappa - 1.5), U), the spectrum
  * a spacecraft at U measures). */
 double sim_shadow_balance(const sim_plasma *p, double u);
 
-/* U_sc of the charging model (physics/charging.h, physics.md §6) for the
+/* U_sc of the charging model (physics/charging.h, docs/physics.md §6) for the
  * ambient plasma: sunlit, the J-U inversion of the electron current of the
  * ambient spectrum (100-point Simpson over 10 eV..20 keV, as the pipeline's
  * refit); shadowed, the root of sim_shadow_balance. NaN where the model has

@@ -1,4 +1,4 @@
-/* `lpmap simulate` driver (overview.md "simulate", formats.md §1-§4, §7):
+/* `lpmap simulate` driver (docs/simulate.md, docs/formats.md §1-§4, §7):
  * writes theta.tab, attitude.tab, spice_kernels/, the ER day files in the
  * PDS layout, truth.csv and the run's metadata (simulation.json: the options
  * and the plasma simulated; the pipeline never reads it) under one folder.

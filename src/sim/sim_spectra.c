@@ -84,7 +84,7 @@ void sim_incident_flux(const sim_sweep_truth *t, const double energy[LP_N_ENERGI
         double e_amb = energy[i] - t->u_sc;
         j[i] = e_amb > 0.0 ? energy[i] / e_amb * sim_plasma_flux(&t->plasma, e_amb) : 0.0;
     }
-    /* instrument response of physics.md §5 */
+    /* instrument response of docs/physics.md §5 */
     double s = asinh(0.25) / sqrt(2.0 * log(2.0));
     for (int i = 0; i < LP_N_ENERGIES; i++) {
         double wsum = 0.0, acc = 0.0;

@@ -1,4 +1,4 @@
-/* Simulated ER sweeps (physics.md §1-§5): the standard channel table,
+/* Simulated ER sweeps (docs/physics.md §1-§5): the standard channel table,
  * channel azimuths, the sweep energies, and one sweep's measured flux —
  * the ambient spectrum carried to the charged spacecraft (Liouville), seen
  * through the instrument response, the loss-cone + beam reflection of
@@ -13,7 +13,7 @@
 
 /* Elevations of the 88 channels in the order theta.tab lists them. */
 void sim_standard_theta(double theta_deg[LP_N_CHANNELS]);
-/* Instrument constants for that table (physics.md §1). */
+/* Instrument constants for that table (docs/physics.md §1). */
 void sim_standard_instrument(er_instrument *inst);
 
 /* The 15 sweep energies (eV, descending); the table changes once, at
@@ -50,7 +50,7 @@ typedef struct {
 
 /* Mean incident omnidirectional flux at the sweep energies (#/(cm^2 s eV)):
  * the ambient spectrum mapped through U_sc as t->mapping says, seen
- * through the instrument response W of physics.md §5. */
+ * through the instrument response W of docs/physics.md §5. */
 void sim_incident_flux(const sim_sweep_truth *t, const double energy[LP_N_ENERGIES],
                        double omni[LP_N_ENERGIES]);
 

@@ -1,4 +1,4 @@
-/* Injected surface-potential field for `lpmap simulate` (physics.md §4):
+/* Injected surface-potential field for `lpmap simulate` (docs/physics.md §4):
  * U(lat, lon, solar zenith angle, environment) — dayside -50..-10 V,
  * nightside and wake -100..-800 V, less negative over crustal anomalies,
  * more negative in the plasma sheet — and the secondary-beam amplitude. */

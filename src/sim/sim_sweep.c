@@ -81,7 +81,7 @@ void sim_sweep_generate(const sim_context *ctx, uint64_t sweep_index, double uni
     truth->spec_no = spec_no;
     memcpy(truth->utc, rows->utc, sizeof truth->utc);
 
-    /* --- geometry (physics.md §7, analytic ephemeris) --- */
+    /* --- geometry (docs/physics.md §7, analytic ephemeris) --- */
     double et = sim_et_from_unix(unix_s);
     double lp[6], moon_rot[3][3], e2j[3][3], sun_moon_j[3];
     sim_lp_state_moon(et, lp);

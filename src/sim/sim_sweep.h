@@ -1,4 +1,4 @@
-/* One simulated sweep end to end (overview.md "simulate"): geometry from
+/* One simulated sweep end to end (docs/simulate.md): geometry from
  * the analytic mission through the pipeline's own geometry functions
  * (geometry.h), field, plasma, U_sc and U_surface truth, then the measured
  * rows with the real files' warts. */
@@ -11,7 +11,7 @@
 #include "physics/instrument.h"
 #include "sim/sim_spectra.h"
 
-/* The truth.csv record of a sweep (formats.md §7). */
+/* The truth.csv record of a sweep (docs/formats.md §7). */
 typedef struct {
     int64_t spec_no;
     char utc[32];

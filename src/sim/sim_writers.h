@@ -1,4 +1,4 @@
-/* Files written by `lpmap simulate` (formats.md §1-§4, §7): theta.tab,
+/* Files written by `lpmap simulate` (docs/formats.md §1-§4, §7): theta.tab,
  * attitude.tab, the SPICE kernels (LSK, PCK text, SPK), ER day files and
  * truth.csv. Every file is written to a temporary name in its folder and
  * renamed into place when complete. */
@@ -32,7 +32,7 @@ lp_status sim_write_pck(const char *path, lp_error *err);
 lp_status sim_write_spk_planets(const char *path, double et0, double et1, lp_error *err);
 lp_status sim_write_spk_lp(const char *path, double et0, double et1, lp_error *err);
 
-/* Fill markers of the real files (formats.md §1). */
+/* Fill markers of the real files (docs/formats.md §1). */
 enum { SIM_FILL_NONE = 0, SIM_FILL_MISSING = 1, SIM_FILL_FLAGGED = 2 };
 
 /* One ER row as text (183 fields, '\n' terminated) into buf (>= 4096

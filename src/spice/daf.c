@@ -1,4 +1,4 @@
-/* DAF/SPK reader (spice.md §3): reads the whole file once, validates the
+/* DAF/SPK reader (docs/spice.md §3): reads the whole file once, validates the
  * file record (LOCIDW, ND = 2, NI = 6, LOCFMT, FTP string), walks the
  * doubly linked summary records and converts segment data to host order. */
 #include "spice/daf.h"

@@ -1,4 +1,4 @@
-/* DAF reader (spice.md §3): file record validation (id word, ND/NI,
+/* DAF reader (docs/spice.md §3): file record validation (id word, ND/NI,
  * binary format LTL-IEEE/BIG-IEEE, FTP string), the summary-record linked
  * list and segment descriptors of an SPK file read once into memory. */
 #ifndef LPMAP_SPICE_DAF_H

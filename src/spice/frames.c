@@ -1,4 +1,4 @@
-/* Frame rotations (spice.md §4): NAIF's inertial frame definitions
+/* Frame rotations (docs/spice.md §4): NAIF's inertial frame definitions
  * (ECLIPJ2000: obliquity 84381.448″ about x; B1950: the IAU 1976 precession
  * angles z, θ, ζ; FK4: B1950 plus the 0.525″ equinox offset) and IAU_MOON,
  * R3(W)·R1(π/2−δ)·R3(π/2+α) from the text PCK. */

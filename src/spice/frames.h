@@ -1,4 +1,4 @@
-/* Frames (spice.md §4): fixed inertial rotations J2000 ↔ ECLIPJ2000, B1950,
+/* Frames (docs/spice.md §4): fixed inertial rotations J2000 ↔ ECLIPJ2000, B1950,
  * FK4 and the IAU_MOON body-fixed frame from the text PCK. Matrices are
  * row-major and take vectors from the first frame to the second. */
 #ifndef LPMAP_SPICE_FRAMES_H

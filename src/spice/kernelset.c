@@ -1,4 +1,4 @@
-/* The kernel set (spice.md §3, §5): loads SPK, LSK and PCK files once,
+/* The kernel set (docs/spice.md §3, §5): loads SPK, LSK and PCK files once,
  * then answers UTC→ET, position/state and frame queries without mutable
  * state, so threads may share it. Segment choice: last loaded wins;
  * states are chained through centers to a common ancestor in J2000. */

@@ -1,4 +1,4 @@
-/* Standard leap-second kernel text (spice.md §2): the values of NAIF's
+/* Standard leap-second kernel text (docs/spice.md §2): the values of NAIF's
  * naif0012.tls (DELTA_T_A, K, EB, M and the ΔAT table through 2017). */
 #include "spice/lsk_standard.h"
 

@@ -1,6 +1,6 @@
 /* The standard NAIF leap-second kernel content (naif0012: ΔAT from 10 s in
  * 1972 to 37 s in 2017), written by `lpmap simulate` and used by tests
- * (spice.md §2). */
+ * (docs/spice.md §2). */
 #ifndef LPMAP_SPICE_LSK_STANDARD_H
 #define LPMAP_SPICE_LSK_STANDARD_H
 

@@ -1,4 +1,4 @@
-/* The SPICE subset lpmap implements (spec/spice.md): a kernel set loaded
+/* The SPICE subset lpmap implements (docs/spice.md): a kernel set loaded
  * once (read-only afterwards, so threads may query it concurrently), UTC→ET,
  * positions from SPK files and frame rotations including IAU_MOON.
  * API pinned by the integrator; implemented in src/spice. */
@@ -30,8 +30,8 @@ lp_status spice_load_dir(const char *dir, spice_kernels **out, lp_error *err);
 lp_status spice_load_files(const char *const *paths, size_t n, spice_kernels **out, lp_error *err);
 void spice_free(spice_kernels *k);
 
-/* UTC string (formats.md §1 forms, also "YYYY-MM-DD hh:mm:ss") → ET, TDB
- * seconds past J2000 (spice.md §2). Needs a loaded LSK. */
+/* UTC string (docs/formats.md §1 forms, also "YYYY-MM-DD hh:mm:ss") → ET, TDB
+ * seconds past J2000 (docs/spice.md §2). Needs a loaded LSK. */
 lp_status spice_utc_to_et(const spice_kernels *k, const char *utc, double *et, lp_error *err);
 
 /* Position (km) of target relative to observer in `frame` at `et`, no

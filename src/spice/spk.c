@@ -1,4 +1,4 @@
-/* SPK segment types (spice.md §3, NAIF SPK Required Reading): Chebyshev
+/* SPK segment types (docs/spice.md §3, NAIF SPK Required Reading): Chebyshev
  * types 2/3, Lagrange types 8/9, Hermite types 12/13, difference lines
  * 1/21. Evaluation is pure (no caches), so threads may share segments. */
 #include "spice/spk.h"

@@ -1,4 +1,4 @@
-/* SPK segment evaluation (spice.md §3): one function per data type
+/* SPK segment evaluation (docs/spice.md §3): one function per data type
  * (1, 2, 3, 8, 9, 12, 13, 21) turning a segment's data array into a state
  * (km, km/s) relative to its center in its own frame at ET. */
 #ifndef LPMAP_SPICE_SPK_H

@@ -1,4 +1,4 @@
-/* SPK writer (spice.md §6): DAF/SPK files in either byte order with
+/* SPK writer (docs/spice.md §6): DAF/SPK files in either byte order with
  * Chebyshev segments (types 2, 3) fitted to a state function and discrete
  * state segments (types 8, 9, 12, 13). Segments are buffered and the file
  * (file record, summary/name records, data) is written at close. */

@@ -1,4 +1,4 @@
-/* SPK writer (spice.md §6): builds little- or big-endian DAF/SPK files with
+/* SPK writer (docs/spice.md §6): builds little- or big-endian DAF/SPK files with
  * segments of types 2, 3 (Chebyshev fits of a state function), 8, 9, 12, 13
  * (discrete states), and 1/21 where implemented. Used by the tests and by
  * `lpmap simulate`. Implemented in spk_writer.c. */

@@ -1,4 +1,4 @@
-/* Text kernel parser (spice.md §1): \begindata/\begintext sections,
+/* Text kernel parser (docs/spice.md §1): \begindata/\begintext sections,
  * NAME = value, NAME = ( ... ) across lines, NAME += ..., D exponents,
  * quoted strings with '' escapes, @dates as formal seconds past J2000. */
 #include "spice/textkernel.h"

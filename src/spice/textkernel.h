@@ -1,4 +1,4 @@
-/* Text kernel pool (spice.md §1): parses the \begindata sections of LSK and
+/* Text kernel pool (docs/spice.md §1): parses the \begindata sections of LSK and
  * PCK files into named numeric or string arrays; later assignments replace
  * earlier ones, `+=` appends. */
 #ifndef LPMAP_SPICE_TEXTKERNEL_H

@@ -1,4 +1,4 @@
-/* UTC parsing and UTC → ET (spice.md §2): formal calendar seconds past
+/* UTC parsing and UTC → ET (docs/spice.md §2): formal calendar seconds past
  * J2000, ΔAT from the LSK leap-second table, TT = TAI + 32.184 s,
  * TDB − TT = K sin(E), E = M0 + M1 t + EB sin(M0 + M1 t). */
 #include "spice/timeconv.h"
@@ -9,45 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+#include "core/calendar.h"
 
 int tc_days_in_month(int year, int month)
 {
-    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12)
-        return 0;
-    return d[month - 1] + (month == 2 && is_leap(year));
+    return calendar_days_in_month(year, month);
 }
 
-/* days_from_civil (H. Hinnant's algorithm), shifted to 2000-01-01 = 0. */
 long tc_days_from_j2000_date(int year, int month, int day)
 {
-    long y = year - (month <= 2);
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long mp = (month + 9) % 12;
-    long doy = (153 * mp + 2) / 5 + day - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468 - 10957;
-}
-
-static void civil_from_days(long z, int *year, int *month, int *day)
-{
-    z += 719468 + 10957;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400;
-    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153;
-    long d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    *year = (int)(y + (m <= 2));
-    *month = (int)m;
-    *day = (int)d;
+    return calendar_days_from_2000(year, month, day);
 }
 
 double tc_formal_seconds(const tc_calendar *c)
@@ -65,7 +36,7 @@ void tc_calendar_from_formal(double secs, tc_calendar *c)
         rem -= 86400.0;
         days += 1;
     }
-    civil_from_days((long)days, &c->year, &c->month, &c->day);
+    calendar_date_from_2000((long)days, &c->year, &c->month, &c->day);
     c->hour = (int)(rem / 3600.0);
     if (c->hour > 23)
         c->hour = 23;
@@ -107,7 +78,7 @@ lp_status tc_parse_utc(const char *s, tc_calendar *out, lp_error *err)
     if (nd == 3 && (*q == 'T' || *q == ' ')) {
         /* day of year */
         int doy = field;
-        int ndays = is_leap(c.year) ? 366 : 365;
+        int ndays = calendar_is_leap(c.year) ? 366 : 365;
         if (doy < 1 || doy > ndays)
             return lp_error_set(err, LP_ERR_FORMAT,
                                 "bad UTC time '%s': day of year %d out of range", s, doy);

@@ -1,4 +1,4 @@
-/* Calendar and time-scale conversions (spice.md §2): parsing UTC strings,
+/* Calendar and time-scale conversions (docs/spice.md §2): parsing UTC strings,
  * formal calendar seconds past J2000, and UTC → TAI → TT → TDB (ET) from the
  * leap-second kernel variables. */
 #ifndef LPMAP_SPICE_TIMECONV_H

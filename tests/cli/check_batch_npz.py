@@ -1,4 +1,4 @@
-"""Checks an `lpmap batch` NPZ against formats.md §5: every key, dtype and
+"""Checks an `lpmap batch` NPZ against docs/npz.md: every key, dtype and
 length; spectra ascending by spec_no; the per-spectrum aggregation rule
 (docs/decisions.md "Pipeline and outputs"). Usage:
 check_batch_npz.py NPZ [--qc] [--u-spacecraft V] [--expect-sweeps N]
@@ -17,6 +17,7 @@ ROWS = {
     "rows_beam_amp": "float64", "rows_fit_chi2": "float64",
     "rows_electron_temperature": "float64", "rows_electron_density": "float64",
     "rows_kappa_value": "float64", "rows_environment_class": "int8",
+    "rows_spacecraft_potential_sigma": "float64", "rows_projected_potential_sigma": "float64",
     "rows_et": "float64", "rows_datetime": "datetime64[ms]", "rows_status": "int8",
 }
 SPEC = {
@@ -25,6 +26,8 @@ SPEC = {
     "spec_bs_over_bm": "float64", "spec_fit_chi2": "float64",
     "spec_electron_temperature": "float64", "spec_electron_density": "float64",
     "spec_environment_class": "int8", "spec_status": "int8", "spec_fit_flags": "int8",
+    "spec_spacecraft_potential": "float64", "spec_spacecraft_potential_sigma": "float64",
+    "spec_u_surface_sigma": "float64",
 }
 QC_ROWS = {"rows_u_width_lhs_dchi2red_0p001": "float64",
            "rows_u_is_identifiable_lhs_dchi2red_0p001": "bool"}
@@ -32,7 +35,7 @@ QC_SPEC = {"spec_u_width_lhs_dchi2red_0p001": "float64",
            "spec_u_is_identifiable_lhs_dchi2red_0p001": "bool"}
 QC_SCALARS = {"u_width_lhs_delta_reduced": "float64",
               "u_width_lhs_identifiable_max_v": "float64"}
-META = ["meta_version", "meta_command_line", "meta_fit_method", "meta_normalization",
+META = ["meta_version", "meta_physics", "meta_command_line", "meta_fit_method", "meta_normalization",
         "meta_incident_stat", "meta_seed", "meta_device", "meta_dtype", "meta_bounds_u_r_a",
         "meta_polish_starts",
         "meta_input_files", "meta_input_sizes", "meta_kernels", "meta_rows_read",
@@ -179,12 +182,27 @@ def main():
         for sk, rk in (("spec_u_surface", "rows_projected_potential"),
                        ("spec_bs_over_bm", "rows_bs_over_bm"), ("spec_fit_chi2", "rows_fit_chi2"),
                        ("spec_electron_temperature", "rows_electron_temperature"),
-                       ("spec_electron_density", "rows_electron_density")):
+                       ("spec_electron_density", "rows_electron_density"),
+                       ("spec_spacecraft_potential", "rows_spacecraft_potential"),
+                       ("spec_spacecraft_potential_sigma", "rows_spacecraft_potential_sigma"),
+                       ("spec_u_surface_sigma", "rows_projected_potential_sigma")):
             a, b = f[sk][i], f[rk][idx]
             if not np.all((b == a) | (np.isnan(a) & np.isnan(b))):
                 fail("spectrum %d: %s differs from its rows' %s" % (s, sk, rk))
         if f["spec_environment_class"][i] != f["rows_environment_class"][idx[0]]:
             fail("spectrum %d: environment class is not the first row's" % s)
+    # a sigma only beside a value, never negative
+    for v, sg in (("spec_spacecraft_potential", "spec_spacecraft_potential_sigma"),
+                  ("spec_u_surface", "spec_u_surface_sigma")):
+        if np.any(np.isfinite(f[sg]) & ~np.isfinite(f[v])):
+            fail(sg + " is finite where " + v + " is NaN")
+        if np.any(f[sg] < 0):
+            fail(sg + " is negative")
+    physics = str(f["meta_physics"])
+    if physics not in ("reference", "consistent"):
+        fail("meta_physics is %r" % physics)
+    if physics == "reference" and np.any(np.isfinite(f["spec_spacecraft_potential_sigma"])):
+        fail("reference physics has U_sc sigmas")
     pol = f["rows_projection_polarity"]
     if not set(np.unique(pol)).issubset({-1, 0, 1}):
         fail("polarity outside -1/0/1")
@@ -201,7 +219,8 @@ def main():
             fail("a U_sc status with --u-spacecraft")
         if not np.all(f["rows_spacecraft_potential"] == usc):
             fail("rows_spacecraft_potential is not the --u-spacecraft value")
-        for k in ("rows_electron_temperature", "rows_electron_density", "rows_kappa_value"):
+        for k in ("rows_electron_temperature", "rows_electron_density", "rows_kappa_value",
+                  "rows_spacecraft_potential_sigma"):
             if not np.all(np.isnan(f[k])):
                 fail(k + " is not NaN with --u-spacecraft")
     print("NPZ OK: %d rows, %d spectra, %d fitted" % (nr, ns, int(f["spec_has_fit"].sum())))

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# lpmap batch end to end (overview.md "lpmap batch", formats.md §5,
-# quality.md §2, §4): a small simulated dataset; every NPZ key, dtype and
+# lpmap batch end to end (docs/batch.md, docs/npz.md,
+# docs/decisions.md): a small simulated dataset; every NPZ key, dtype and
 # length (NumPy); existing output left untouched; --overwrite; the QC keys;
 # --u-spacecraft; the one-line errors (no data, theta, kernels, LSK,
 # attitude, unwritable output) leave no output; no files matched → 0; a
-# corrupted day in the middle is skipped and named; SIGINT → 130, no output.
+# corrupted day in the middle is skipped and named; SIGINT → 130, SIGTERM
+# → 143, no output.
 set -u
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,8 +15,8 @@ PY=""
 for p in /usr/bin/python3 python3; do
     if "$p" -c 'import numpy' 2>/dev/null; then PY=$p; break; fi
 done
-[ -n "$PY" ] || echo "note: no Python with NumPy; NPZ contents are not checked"
-npz_check() { # npz_check NPZ [args]: formats.md §5 checks, when NumPy is there
+[ -n "$PY" ] || { echo "FAIL: no Python with NumPy (a test dependency: scripts/install-deps.sh)"; exit 1; }
+npz_check() { # npz_check NPZ [args]: docs/npz.md checks, when NumPy is there
     if [ -n "$PY" ]; then check "NPZ contents of $1 ($*)" "$PY" "$HERE/check_batch_npz.py" "$@"; fi
 }
 
@@ -23,8 +24,8 @@ D="$TMP/data"
 expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-01 --days 3 --sweeps-per-day 8 \
     --seed 5 -q
 if [ ! -f "$D/theta.tab" ]; then
-    echo "SKIP: lpmap simulate did not produce a dataset: $OUT"
-    exit 77
+    echo "FAIL: lpmap simulate did not produce a dataset: $OUT"
+    exit 1
 fi
 
 # --- a normal run: every key, dtype, length
@@ -37,22 +38,43 @@ check "NPZ written" test -s "$F"
 npz_check "$F" --expect-sweeps 24 --polish-starts 4
 check "no temporary file left" test "$(ls -A "$O" | wc -l)" -eq 1
 
-# --- existing output without --overwrite: exit 0, file untouched
+# --- the reference physics: the original's U_sc, no sigmas; the
+# consistent-only option with it is a usage error that writes nothing
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/oref" --physics reference
+npz_check "$TMP/oref/potential_batch_all.npz" --expect-sweeps 24
+if [ -n "$PY" ]; then
+    check "meta_physics reference / consistent" "$PY" -c "
+import numpy as np, sys
+r = np.load('$TMP/oref/potential_batch_all.npz'); c = np.load('$F')
+sys.exit(0 if str(r['meta_physics']) == 'reference' and str(c['meta_physics']) == 'consistent'
+         and np.isfinite(c['spec_spacecraft_potential_sigma']).any() else 1)"
+fi
+expect_rc 2 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/oref2" --physics reference \
+    --usc-reject-phi 10
+check "no output after a usage error" test ! -e "$TMP/oref2"
+
+# --- existing output without --overwrite: the same run is skipped (exit 0,
+# file untouched); other settings are an error naming them (file untouched)
 cp -p "$F" "$TMP/before.npz"
 touch -d '2000-01-01 00:00:00' "$F"
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --seed 9
-expect_out "already exists; left untouched"
+expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
+expect_out "already exists with the same inputs and settings; left untouched"
 check "existing output untouched (bytes)" cmp -s "$F" "$TMP/before.npz"
 check "existing output untouched (mtime)" test "$(stat -c %Y "$F")" = "$(date -d '2000-01-01 00:00:00' +%s)"
-# even when the inputs are gone: the check comes before any work
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$TMP/nowhere" --output-dir "$O"
-expect_out "already exists"
+expect_rc 1 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --seed 9
+expect_out "^lpmap batch: .*potential_batch_all.npz exists but was made from other inputs or settings \(setting.seed: 42 → 9\); use --overwrite"
+check "other settings: output untouched (bytes)" cmp -s "$F" "$TMP/before.npz"
+check "other settings: output untouched (mtime)" test "$(stat -c %Y "$F")" = "$(date -d '2000-01-01 00:00:00' +%s)"
+# the inputs are part of what is compared: without them it is an error
+expect_rc 1 "$LPMAP_BIN" batch --data-dir "$TMP/nowhere" --output-dir "$O"
+expect_out "data folder .*nowhere does not exist"
+check "missing inputs: output untouched" cmp -s "$F" "$TMP/before.npz"
 # --overwrite replaces it
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --overwrite --seed 9
 check "--overwrite rewrote the file" test "$(stat -c %Y "$F")" != "$(date -d '2000-01-01 00:00:00' +%s)"
 
 # --- date filter names the file; QC keys with lillis; constant U_sc;
-# physics.md's optimizer without the polish
+# docs/physics.md's optimizer without the polish
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O" --year 1998 --month 4 --day 2 \
     --losscone-fit-method lillis --emit-u-width-qc --u-spacecraft 4.5 --no-polish
 F2="$O/potential_batch_1998_04_02.npz"
@@ -180,7 +202,7 @@ wait_for_day1 "$TMP/term.log"
 kill -TERM "$PID"
 wait "$PID"
 RC=$?
-check "SIGTERM: non-zero exit (got $RC)" test "$RC" -ne 0
+check "SIGTERM: exit 143 (got $RC)" test "$RC" -eq 143
 check "SIGTERM: no output" test ! -e "$TMP/ot/potential_batch_all.npz"
 check "SIGTERM: no temporary file" test -z "$(ls -A "$TMP/ot" 2>/dev/null)"
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap bench losscone (quality.md §3): one JSON object on stdout with the
+# lpmap bench losscone (docs/bench.md): one JSON object on stdout with the
 # loss-cone keys, the same accuracy figures for 1 and 2 threads, bad options.
 . "$(dirname "$0")/lib.sh"
 
@@ -23,7 +23,7 @@ OUT=$("$LPMAP_BIN" bench losscone --json --n 10 --method lillis --threads 1 2>/d
 LAST="bench losscone --method lillis"
 expect_out '"method": "lillis", "polish": true\}$'
 
-# --no-polish: physics.md's optimizer alone, reported as such
+# --no-polish: docs/physics.md's optimizer alone, reported as such
 OUT=$("$LPMAP_BIN" bench losscone --json --n 10 --no-polish --threads 1 2>/dev/null)
 LAST="bench losscone --no-polish"
 expect_out '"method": "halekas", "polish": false\}$'

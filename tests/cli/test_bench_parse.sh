@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap bench parse (quality.md §3): one JSON object on stdout with the
+# lpmap bench parse (docs/bench.md): one JSON object on stdout with the
 # parse keys, the rows of the sweeps asked for, and no temporary file left.
 . "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)

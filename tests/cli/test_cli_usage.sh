@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI contract (spec/overview.md): --help everywhere, --version, unknown
+# CLI contract (docs/usage.md): --help everywhere, --version, unknown
 # commands/flags and bad values refused with one line and exit code 2.
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +30,13 @@ expect_out "allowed: 0 to 5"
 expect_rc 2 "$LPMAP_BIN" batch --day 3
 expect_out "--day needs --month"
 expect_rc 2 "$LPMAP_BIN" batch --threads 0
+expect_rc 2 "$LPMAP_BIN" batch --physics newton
+expect_out "invalid --physics 'newton' \(consistent, reference\)"
+expect_rc 2 "$LPMAP_BIN" batch --usc-reject-phi 0.5
+# a consistent-only option with the reference physics: one line, exit 2
+expect_rc 2 "$LPMAP_BIN" batch --physics reference --usc-reject-phi 50
+expect_out "--usc-reject-phi needs --physics consistent"
+check "one line" test "$(printf '%s\n' "$OUT" | wc -l)" -eq 1
 expect_rc 2 "$LPMAP_BIN" batch --seed -1
 expect_rc 2 "$LPMAP_BIN" bench
 expect_rc 2 "$LPMAP_BIN" bench nosuchsuite

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap download (formats.md §6) against a loopback server
+# lpmap download (docs/formats.md §6) against a loopback server
 # (tests/download_server.py): folder walking and the date filter, resume of
 # a truncated transfer and of a left-over .part with Range, retries on 429
 # (Retry-After) and 503, skipping complete files, SHA-1 rejection (the bad
@@ -153,7 +153,7 @@ check "good kernel in place" same naif/generic_kernels/pck/pck00011.tpc spice_ke
 expect_rc 0 "$LPMAP_BIN" download "${COMMON[@]}" --what kernels --sha1-file "$TMP/good.sha1"
 expect_out "1 downloaded .* 6 already complete, 0 failed"
 check "kernel now in place" same geo/missions/lunarp/spice/lpephemu.bsp spice_kernels/lpephemu.bsp
-# Built-in sums (formats.md §4) reject these fake kernels: a complete file
+# Built-in sums (docs/formats.md §4) reject these fake kernels: a complete file
 # that fails its sum is fetched again, and the mismatch is an error.
 expect_rc 1 "$LPMAP_BIN" download "${COMMON[@]}" --what kernels --jobs 2 --retries 1
 expect_out "7 failed"

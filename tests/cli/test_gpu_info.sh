@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# lpmap info (spec/gpu.md): version, CPU threads, CUDA compiled in or not,
+# lpmap info (docs/decisions.md "GPU"): version, CPU threads, CUDA compiled in or not,
 # devices or the reason there are none, what --fast would pick; exit 0;
 # bad options refused with exit code 2.
 set -u

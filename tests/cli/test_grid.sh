@@ -49,8 +49,12 @@ check "-q prints nothing on success (but the no-NetCDF warning)" \
     test -z "$(printf '%s\n' "$OUT" | grep -v 'built without NetCDF')"
 expect_rc 0 "$PY" "$CHECK" grid "$TMP/g2" 5 all all "$TMP/s1.npz" "$TMP/s2.npz" "$B"
 expect_out "\(weighted\)"
+# the batch NPZ carries per-row sigmas (default physics): the weighted keys
+# are there (their values are checked by $CHECK above)
+expect_rc 0 "$PY" -c "import numpy as np,sys; sys.exit('u_surface_wmean' not in np.load('$TMP/g1/grid.npz'))"
 # no sigma key in the inputs: no weighted keys
-expect_rc 0 "$PY" -c "import numpy as np,sys; sys.exit('u_surface_wmean' in np.load('$TMP/g1/grid.npz'))"
+expect_rc 0 "$LPMAP_BIN" grid "$TMP/s2.npz" --res 10 --out "$TMP/gnosig" -q
+expect_rc 0 "$PY" -c "import numpy as np,sys; sys.exit('u_surface_wmean' in np.load('$TMP/gnosig/grid.npz'))"
 
 # --- selection and many latitude bands give the same exact statistics
 LPMAP_GRID_BAND_VALUES=100 expect_rc 0 "$LPMAP_BIN" grid "$TMP/s1.npz" "$TMP/s2.npz" --res 2 \

@@ -55,4 +55,31 @@ for dir in "$src"/*/; do
     done
 done
 [ $fail -eq 0 ] && echo "layers: every include goes to its own layer or a lower one it uses"
+
+# The checker itself catches an upward include, a transitive use that is
+# allowed, and an undeclared folder (a small tree made up here).
+if [ -z "${LPMAP_LAYERS_SELFTEST:-}" ]; then
+    t=$(mktemp -d)
+    trap 'rm -rf "$t"' EXIT
+    mkdir -p "$t/src/core" "$t/src/fit" "$t/src/gpu"
+    printf 'core: \nfit: core\ngpu: fit\n' >"$t/rules.txt"
+    printf '#include "core/a.h"\n' >"$t/src/gpu/ok.c" # through fit: allowed
+    run_self() { LPMAP_LAYERS_SELFTEST=1 LPMAP_SOURCE_DIR=$t LPMAP_LAYER_RULES=$t/rules.txt bash "$0" 2>&1; }
+    if ! out=$(run_self); then
+        echo "FAIL: self-test: a clean tree was refused: $out"
+        fail=1
+    fi
+    printf '#include <stdio.h>\n#include "gpu/b.h"\n' >"$t/src/core/bad.h"
+    if out=$(run_self) || ! grep -q 'src/core/bad.h:2 includes "gpu/b.h"' <<<"$out"; then
+        echo "FAIL: self-test: an upward include was not reported: $out"
+        fail=1
+    fi
+    rm "$t/src/core/bad.h"
+    mkdir "$t/src/extra"
+    if out=$(run_self) || ! grep -q 'src/extra is not a layer' <<<"$out"; then
+        echo "FAIL: self-test: an undeclared folder was not reported: $out"
+        fail=1
+    fi
+    [ $fail -eq 0 ] && echo "layers: the checker reports an upward include and an undeclared folder"
+fi
 exit $fail

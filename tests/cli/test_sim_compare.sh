@@ -129,7 +129,7 @@ expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/none.npz" --truth "$TMP/truth.
 expect_out "cannot open"
 printf 'garbage\n' >"$TMP/bad.csv"
 expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/ok.npz" --truth "$TMP/bad.csv"
-expect_out "header is not that of formats.md"
+expect_out "header is not that of docs/formats.md"
 expect_rc 1 "$LPMAP_BIN" simulate --compare "$TMP/truth.csv" --truth "$TMP/truth.csv"
 expect_rc 2 "$LPMAP_BIN" simulate --compare "$TMP/ok.npz"
 expect_out "go together"

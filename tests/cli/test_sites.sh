@@ -36,8 +36,9 @@ expect_rc 0 "$LPMAP_BIN" sites "$B" "$TMP/s2.npz" --radius-km 400 --out "$TMP/a.
 expect_out "sites: $NB sites"
 expect_rc 0 "$PY" "$CHECK" sites "$TMP/a.csv" 400 "builtin:$NB" all all "$B" "$TMP/s2.npz"
 expect_out "sites ok: $NB sites, [1-9]"
+# the batch NPZ carries per-row sigmas (default physics): weighted columns too
 check "CSV header" test "$(head -1 "$TMP/a.csv")" = \
-    "name,lat,lon,count,u_surface_mean,u_surface_median,u_surface_p05,u_surface_p95,u_surface_std,u_sc_mean,u_sc_median,u_sc_p05,u_sc_p95,u_sc_std,t_e_mean,t_e_median,t_e_p05,t_e_p95,t_e_std"
+    "name,lat,lon,count,u_surface_mean,u_surface_median,u_surface_p05,u_surface_p95,u_surface_std,u_sc_mean,u_sc_median,u_sc_p05,u_sc_p95,u_sc_std,t_e_mean,t_e_median,t_e_p05,t_e_p95,t_e_std,u_surface_wmean,u_surface_wmean_sigma"
 
 # --- a sites file (header, comment, blank line, a site with no rows nearby,
 #     longitudes east of 180), sigmas, selection

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# lpmap spice (spice.md §5): info, pos, et, xform against the real kernels
-# in ../shared/kernels plus the LSK fixture; usage errors exit 2, failed
-# queries exit 1.
+# lpmap spice (docs/spice.md §5): info, pos, et, xform against the real kernels
+# in tests/data/kernels plus the LSK fixture; usage errors exit 2, failed
+# queries exit 1. Missing fixtures fail the test.
 set -u
 . "$(dirname "$0")/lib.sh"
 SRC=${LPMAP_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
-SHARED=${LPMAP_SHARED_DIR:-$SRC/../shared}
-if [ ! -d "$SHARED/kernels" ]; then
-    echo "SKIPPED: $SHARED/kernels absent"
-    exit 77
+DATA=${LPMAP_TEST_DATA:-$SRC/tests/data}
+if [ ! -f "$DATA/kernels/pck00011.tpc" ]; then
+    echo "FAIL: test data missing: $DATA/kernels (part of the repository)"
+    exit 1
 fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # the real kernels are read in place: link them with the LSK fixture
-for f in "$SHARED"/kernels/*.bsp "$SHARED"/kernels/*.tpc; do ln -s "$f" "$TMP/"; done
+for f in "$DATA"/kernels/*.bsp "$DATA"/kernels/*.tpc; do ln -s "$f" "$TMP/"; done
 cp "$SRC/tests/data/naif0012.tls" "$TMP/"
 K=$TMP
 
@@ -53,7 +53,7 @@ expect_rc 2 "$LPMAP_BIN" spice pos --kernels "$K" --target MOON --observer EARTH
 expect_out "before the first entry of the leap-second table"
 # no leap-second kernel: the query fails (1)
 mkdir "$TMP/nolsk"
-ln -s "$SHARED/kernels/de430-2015-03-02.bsp" "$TMP/nolsk/"
+ln -s "$DATA/kernels/de430-2015-03-02.bsp" "$TMP/nolsk/"
 expect_rc 1 "$LPMAP_BIN" spice et --kernels "$TMP/nolsk" 2000-01-01T12:00:00
 expect_out "no leap-second kernel"
 expect_rc 2 "$LPMAP_BIN" spice pos --kernels "$K" --target MOON --observer EARTH --frame IAU_MARS --et 0

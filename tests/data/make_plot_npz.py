@@ -1,4 +1,4 @@
-# Writes a small but plausible batch NPZ (formats.md §5 row/spectrum keys)
+# Writes a small but plausible batch NPZ (docs/npz.md row/spectrum keys)
 # for the `lpmap plot` tests: a month of polar-orbit footpoint tracks with
 # U_surface negative on the night side, U_sc positive in sunlight.
 # usage: python3 make_plot_npz.py OUT.npz [n_sweeps] [variant]

@@ -11,25 +11,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-const char *ts_shared_dir(void)
+const char *ts_data_dir(void)
 {
     static char path[8192];
-    const char *env = getenv("LPMAP_SHARED_DIR");
-    snprintf(path, sizeof path, "%.4000s", env && *env ? env : LPMAP_SHARED_DIR);
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? path : NULL;
+    const char *env = getenv("LPMAP_TEST_DATA");
+    snprintf(path, sizeof path, "%.4000s", env && *env ? env : LPMAP_TEST_DATA);
+    return path;
 }
 
-const char *ts_shared_path(const char *rel, char *buf)
+const char *ts_data_path(const char *rel, char *buf)
 {
-    const char *dir = ts_shared_dir();
-    if (!dir) {
-        print_message("SKIPPED: ../shared is absent (reference material not available)\n");
-        return NULL;
-    }
-    snprintf(buf, 4096, "%.3000s/%.1000s", dir, rel);
+    snprintf(buf, 4096, "%.3000s/%.1000s", ts_data_dir(), rel);
     if (!ts_file_exists(buf)) {
-        print_message("SKIPPED: %s is absent\n", buf);
+        print_message("MISSING: %s (test data belongs in tests/data of the repository)\n", buf);
         return NULL;
     }
     return buf;
@@ -364,11 +358,14 @@ int ts_json_flatten(const ts_json *node, double *out, int max)
     return count;
 }
 
-const char *ts_json_str(const ts_json *node) { return node && node->type == J_STR ? node->str : NULL; }
+const char *ts_json_str(const ts_json *node)
+{
+    return node && node->type == J_STR ? node->str : NULL;
+}
 
 ts_json *ts_golden(void)
 {
     char buf[4096];
-    const char *path = ts_shared_path("golden/reference_values.json", buf);
+    const char *path = ts_data_path("golden/reference_values.json", buf);
     return path ? ts_json_load(path) : NULL;
 }

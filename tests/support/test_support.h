@@ -1,5 +1,5 @@
 /* Helpers for the cmocka test programs: where the shared reference material
- * is, temporary folders, running the lpmap binary and a NumPy interpreter. */
+ * (tests/data) is, temporary folders, running the lpmap binary and a NumPy interpreter. */
 #ifndef LPMAP_TEST_SUPPORT_H
 #define LPMAP_TEST_SUPPORT_H
 
@@ -10,11 +10,13 @@
 
 #include <cmocka.h>
 
-/* ../shared if present, else NULL (tests then skip with a message). */
-const char *ts_shared_dir(void);
-/* Path of a file under ../shared, or NULL (and a skip message printed)
- * when the folder is absent. buf must hold 4096 bytes. */
-const char *ts_shared_path(const char *rel, char *buf);
+/* The test fixtures: tests/data of the source tree ($LPMAP_TEST_DATA
+ * overrides). Everything a non-GPU test needs is there, so a fresh clone
+ * runs every test. */
+const char *ts_data_dir(void);
+/* Path of a file under tests/data, or NULL with a "MISSING" message (the
+ * caller then fails the test; it never skips). buf must hold 4096 bytes. */
+const char *ts_data_path(const char *rel, char *buf);
 
 /* Make a fresh temporary directory (removed by ts_rmtree). buf: 4096 bytes. */
 const char *ts_mkdtemp(char *buf);
@@ -50,7 +52,7 @@ int ts_close(double a, double b, double rtol, double atol);
                      (double)(rtol), (double)(atol));                                              \
     } while (0)
 
-/* Minimal JSON access for ../shared/golden/reference_values.json: returns
+/* Minimal JSON access for tests/data/golden/reference_values.json: returns
  * a parsed document; values are looked up by a path like
  * "losscone_cases/2/chi2_halekas" (arrays by index). */
 typedef struct ts_json ts_json;
@@ -66,7 +68,7 @@ const ts_json *ts_json_at(const ts_json *node, int index);
 /* Flatten a (nested) numeric array into out[max]; returns count. */
 int ts_json_flatten(const ts_json *node, double *out, int max);
 const char *ts_json_str(const ts_json *node);
-/* Golden document from ../shared (NULL, with a skip message, when absent). */
+/* Golden document from tests/data/golden (NULL, with a message, when absent). */
 ts_json *ts_golden(void);
 
 #endif

@@ -1,7 +1,8 @@
-/* SHA-1 (FIPS 180-4) for `lpmap download` to check kernels against the
- * sums of formats.md §4. No crypto library is required by the build. */
-#ifndef LPMAP_DOWNLOAD_SHA1_H
-#define LPMAP_DOWNLOAD_SHA1_H
+/* SHA-1 (FIPS 180-4): `lpmap download` checks kernels against the sums of
+ * docs/formats.md §4 and the batch fingerprints its inputs and settings
+ * with it (pipeline/fingerprint.c). No crypto library is required. */
+#ifndef LPMAP_CORE_SHA1_H
+#define LPMAP_CORE_SHA1_H
 
 #include <stddef.h>
 #include <stdint.h>

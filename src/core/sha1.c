@@ -1,6 +1,6 @@
 /* SHA-1 after FIPS 180-4 §6.1; streaming, so files of any size are
- * checked without holding them in memory (formats.md §4, §6). */
-#include "download/sha1.h"
+ * checked without holding them in memory (docs/formats.md §4, §6). */
+#include "core/sha1.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -1,0 +1,19 @@
+/* Proleptic Gregorian calendar arithmetic, written once for every layer:
+ * leap years, month lengths, day of year, and day numbers (days from
+ * 2000-01-01) both ways. Time scales (UTC, TDB) are spice/timeconv.h. */
+#ifndef LPMAP_CORE_CALENDAR_H
+#define LPMAP_CORE_CALENDAR_H
+
+int calendar_is_leap(int year);
+/* 28..31; 0 for a month outside 1..12. */
+int calendar_days_in_month(int year, int month);
+/* 1..366 for a valid date (month 1..12). */
+int calendar_day_of_year(int year, int month, int day);
+/* Days from 2000-01-01 to year-month-day (H. Hinnant's days_from_civil). */
+long calendar_days_from_2000(int year, int month, int day);
+/* Days from 1970-01-01 (the Unix epoch) to year-month-day. */
+long calendar_days_from_1970(int year, int month, int day);
+/* The inverse of calendar_days_from_2000. */
+void calendar_date_from_2000(long days, int *year, int *month, int *day);
+
+#endif

@@ -1,0 +1,106 @@
+/* Surface-potential sigma (see losscone_sigma.h). The halekas/lillis chi2
+ * sums squared residuals without per-bin errors, so the bins' variance is
+ * estimated from the fit (chi2_min / (bins - 3)); the 1-sigma interval is
+ * where the profile chi2 rises by that variance (Δχ² = 1 in units of the
+ * scatter). The U_sc part: the fit re-polished with U_sc ± δ (the exact
+ * line searches of losscone_polish.h), its slope dU/dU_sc times σ(U_sc). */
+#include "fit/losscone_sigma.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit/losscone_polish.h"
+
+#define LCS_BISECT 14
+#define LCS_MAX_DOUBLINGS 16
+
+/* chi2 at u with r re-fitted exactly (the amplitude held). */
+static double profile_at(const lc_prepared *p, const losscone_settings *s, double u, double r,
+                         double a)
+{
+    double rb = lc_polish_line(p, &s->shape, LC_LINE_R, u, r, a, s->r_min, s->r_max);
+    double f = lc_chi2(p, &s->shape, u, rb, a), f0 = lc_chi2(p, &s->shape, u, r, a);
+    return f < f0 ? f : f0;
+}
+
+/* Distance from u0 to where the profile first exceeds `lim`, towards dir. */
+static double profile_edge(const lc_prepared *p, const losscone_settings *s, double u0, double r,
+                           double a, double lim, int dir)
+{
+    double bound = dir > 0 ? s->u_max : s->u_min;
+    double h = fmax(0.25, 0.002 * fabs(u0)), in = 0.0, out = NAN;
+    for (int k = 0; k < LCS_MAX_DOUBLINGS; k++, h *= 2.0) {
+        double u = u0 + dir * h;
+        if ((dir > 0 && u >= bound) || (dir < 0 && u <= bound))
+            return fabs(bound - u0);
+        if (profile_at(p, s, u, r, a) > lim) {
+            out = h;
+            break;
+        }
+        in = h;
+    }
+    if (isnan(out))
+        return in;
+    for (int k = 0; k < LCS_BISECT; k++) {
+        double m = 0.5 * (in + out);
+        if (profile_at(p, s, u0 + dir * m, r, a) > lim)
+            out = m;
+        else
+            in = m;
+    }
+    return 0.5 * (in + out);
+}
+
+/* U of the fit re-polished with the spacecraft potential set to usc. */
+static double refit_u(const losscone_settings *s, const losscone_sweep *sw,
+                      const losscone_result *r, double usc, lc_prepared *p, losscone_sweep *tmp)
+{
+    memcpy(tmp, sw, sizeof *tmp);
+    tmp->u_sc = usc;
+    losscone_prepare_chi2(s, tmp, p);
+    if (p->n_bins == 0)
+        return NAN;
+    double lo[3] = {s->u_min, s->r_min, s->beam_amp_fixed ? s->beam_amp : s->a_min};
+    double hi[3] = {s->u_max, s->r_max, s->beam_amp_fixed ? s->beam_amp : s->a_max};
+    double x[3] = {r->u_surface, r->bs_over_bm, r->beam_amp};
+    double f = lc_chi2(p, &s->shape, x[0], x[1], x[2]);
+    lc_polish_lines(p, &s->shape, lo, hi, x, &f);
+    return x[0];
+}
+
+double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
+                        const losscone_result *r, double usc_sigma)
+{
+    if (r->status != LC_FITTED || !isfinite(r->u_surface) || !isfinite(r->chi2))
+        return NAN;
+    lc_prepared *p = malloc(sizeof *p);
+    losscone_sweep *tmp = malloc(sizeof *tmp);
+    double sigma = NAN;
+    if (!p || !tmp)
+        goto done;
+    losscone_prepare_chi2(s, sw, p);
+    if (p->n_bins <= 3)
+        goto done;
+    double u = r->u_surface, rr = r->bs_over_bm, a = r->beam_amp;
+    double f0 = lc_chi2(p, &s->shape, u, rr, a);
+    double var = f0 / (p->n_bins - 3);
+    if (!(var > 0.0) || !isfinite(var))
+        goto done;
+    double lim = f0 + var;
+    double lo = profile_edge(p, s, u, rr, a, lim, -1), hi = profile_edge(p, s, u, rr, a, lim, +1);
+    double stat = 0.5 * (lo + hi);
+    double sys = 0.0;
+    if (isfinite(usc_sigma) && usc_sigma > 0.0) {
+        double d = fmax(2.0 * usc_sigma, 0.2);
+        double up = refit_u(s, sw, r, sw->u_sc + d, p, tmp);
+        double um = refit_u(s, sw, r, sw->u_sc - d, p, tmp);
+        if (isfinite(up) && isfinite(um))
+            sys = (up - um) / (2.0 * d) * usc_sigma;
+    }
+    sigma = sqrt(stat * stat + sys * sys);
+done:
+    free(p);
+    free(tmp);
+    return sigma;
+}

@@ -1,0 +1,201 @@
+/* The consistent U_sc estimator body (fit/scpot_body.h) on synthetic
+ * sweeps drawn from its own forward model with Poisson counts: the charging
+ * pieces against the charging model and the simulator's truth, recovery and
+ * sigma calibration over many noise draws (sunlit and shadowed), and the
+ * status codes of sweeps it cannot handle. */
+#include "test_support.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/rng.h"
+#include "fit/backend.h"
+#include "fit/scpot_body.h"
+#include "physics/charging.h"
+#include "sim/sim_plasma.h"
+#include "sim/sim_spectra.h"
+
+static void make_sweep(int sunlit, double n, double kappa, double te, double u, uint64_t draw,
+                       scb_sweep *sw)
+{
+    er_instrument inst;
+    sim_standard_instrument(&inst);
+    double energy[LP_N_ENERGIES];
+    sim_sweep_energies(9e8, energy);
+    memset(sw, 0, sizeof *sw);
+    sw->n_rows = LP_N_ENERGIES;
+    sw->sunlit = sunlit;
+    for (int r = 0; r < LP_N_ENERGIES; r++) {
+        sw->energy[r] = energy[r];
+        for (int c = 0; c < LP_N_CHANNELS / 2; c++)
+            sw->exposure[r] += LP_GEOM_FACTOR * energy[r] * inst.integration_s[c] / (4.0 * LP_PI);
+    }
+    kappa_response_matrix(LP_N_ENERGIES, sw->energy, sw->response);
+    double a[LP_N_ENERGIES];
+    scb_shape(sw, kappa, kappa_theta_from_temperature(kappa, te), u, a);
+    rng_key key = rng_make_key(77, draw);
+    for (int r = 0; r < LP_N_ENERGIES; r++)
+        sw->counts[r] = sim_poisson(n * a[r], key, 5, (uint64_t)r, 0);
+}
+
+static double truth_usc(int sunlit, double n, double kappa, double te)
+{
+    sim_plasma p;
+    memset(&p, 0, sizeof p);
+    p.density = n;
+    p.kappa = kappa;
+    p.te_ev = te;
+    p.theta = kappa_theta_from_temperature(kappa, te);
+    return sim_usc_truth(&p, sunlit);
+}
+
+static void test_charging_pieces(void **state)
+{
+    (void)state;
+    double th = kappa_theta_from_temperature(4.0, 18.0);
+    /* closed-form electron current = the 100-point Simpson of charging.c */
+    assert_close(scb_electron_current(4e6, 4.0, th, SC_JE_E_MIN_EV, SC_JE_E_MAX_EV),
+                 charging_electron_current(4e6, 4.0, th, SC_JE_POINTS_REFIT), 1e-4, 0);
+    assert_close(scb_invert_photo(charging_photo_current(6.3)), 6.3, 0, 1e-8);
+    assert_true(isnan(scb_invert_photo(-1.0)));
+    /* U_sc of the model = the simulator's truth, sunlit and shadowed */
+    assert_close(scb_charging(1, 4e6, 4.0, th, NAN), truth_usc(1, 4e6, 4.0, 18.0), 0, 2e-3);
+    assert_close(scb_charging(0, 4e6, 4.0, th, NAN), truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
+    /* a hint far away still gives the first stable root */
+    assert_close(scb_charging(0, 4e6, 4.0, th, -900.0), truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
+    /* hot plasma: secondaries beat the electrons at 0 V, no negative root */
+    double th_hot = kappa_theta_from_temperature(3.5, 300.0);
+    assert_true(isnan(scb_charging(0, 2e5, 3.5, th_hot, NAN)));
+}
+
+/* Recovery and calibration over `draws` noise draws of one plasma. */
+static void check_recovery(int sunlit, double n, double kappa, double te, int draws,
+                           double max_median_err)
+{
+    double u = truth_usc(sunlit, n, kappa, te);
+    assert_true(isfinite(u));
+    scb_config c;
+    scb_config_default(&c);
+    int ok = 0, in1 = 0, in3 = 0;
+    double *err = malloc((size_t)draws * sizeof *err);
+    assert_non_null(err);
+    for (int d = 0; d < draws; d++) {
+        scb_sweep sw;
+        make_sweep(sunlit, n, kappa, te, u, (uint64_t)d, &sw);
+        scb_result r;
+        scb_estimate(&sw, &c, &r);
+        if (r.status != SCB_OK)
+            continue;
+        double e = fabs(r.u_sc - u);
+        err[ok++] = e;
+        in1 += e <= r.u_sigma;
+        in3 += e <= 3.0 * r.u_sigma;
+    }
+    assert_int_equal(ok, draws);
+    int below = 0;
+    for (int i = 0; i < ok; i++)
+        below += err[i] <= max_median_err;
+    print_message("sunlit %d n %g kappa %g Te %g: U %.3f, 1 sigma %d/%d, 3 sigma %d/%d\n", sunlit,
+                  n, kappa, te, u, in1, ok, in3, ok);
+    assert_true(below >= ok / 2);
+    assert_true(in1 >= 0.55 * ok && in1 <= 0.82 * ok);
+    assert_true(in3 >= 0.93 * ok);
+    free(err);
+}
+
+static void test_recovery_sunlit(void **state)
+{
+    (void)state;
+    check_recovery(1, 4e6, 4.0, 18.0, 120, 0.05);
+    check_recovery(1, 2e5, 3.2, 120.0, 120, 0.05);
+}
+
+static void test_recovery_shadowed(void **state)
+{
+    (void)state;
+    check_recovery(0, 4e6, 4.0, 18.0, 80, 0.02 * 60.0);
+    check_recovery(0, 5e6, 3.0, 60.0, 80, 0.02 * 130.0);
+}
+
+static void test_status_codes(void **state)
+{
+    (void)state;
+    scb_config c;
+    scb_config_default(&c);
+    scb_sweep sw;
+    scb_result r;
+    /* no counts: no data, everything NaN */
+    make_sweep(1, 4e6, 4.0, 18.0, 6.0, 1, &sw);
+    for (int i = 0; i < sw.n_rows; i++)
+        sw.counts[i] = 0.0;
+    scb_estimate(&sw, &c, &r);
+    assert_int_equal(r.status, SCB_NO_DATA);
+    assert_true(isnan(r.u_sc) && isnan(r.u_sigma) && isnan(r.density) && isnan(r.te_ev));
+    /* three rows: too few to fit three parameters with a dof left */
+    make_sweep(1, 4e6, 4.0, 18.0, 6.0, 1, &sw);
+    sw.n_rows = 3;
+    scb_estimate(&sw, &c, &r);
+    assert_int_equal(r.status, SCB_NO_DATA);
+    /* a spectrum rising with energy is no plasma: rejected with a strict
+     * threshold, NaN parameters */
+    make_sweep(1, 4e6, 4.0, 18.0, 6.0, 1, &sw);
+    for (int i = 0; i < sw.n_rows; i++)
+        sw.counts[i] = 1e4 * (i + 1) * (i + 1);
+    c.reject_phi = 50.0;
+    scb_estimate(&sw, &c, &r);
+    assert_true(r.status == SCB_REJECTED || r.status == SCB_NO_ROOT);
+    assert_true(isnan(r.u_sc) && isnan(r.te_ev) && isnan(r.kappa));
+    /* the same sweep twice: the same answer to the bit */
+    scb_config_default(&c);
+    make_sweep(0, 4e6, 4.0, 18.0, truth_usc(0, 4e6, 4.0, 18.0), 3, &sw);
+    scb_result a, b;
+    scb_estimate(&sw, &c, &a);
+    scb_estimate(&sw, &c, &b);
+    assert_int_equal(a.status, SCB_OK);
+    assert_memory_equal(&a, &b, sizeof a);
+}
+
+/* The backend op (what the pipeline calls) gives scb_estimate's results
+ * to the bit, whatever the thread count: a device thread runs the same
+ * function (tests/test_gpu_scpot.c compares a device with it). */
+static void test_backend_matches_body(void **state)
+{
+    (void)state;
+    enum { N = 24 };
+    scb_sweep *sw = calloc(N, sizeof *sw);
+    scb_result *a = calloc(N, sizeof *a), *b = calloc(N, sizeof *b);
+    assert_true(sw && a && b);
+    for (int i = 0; i < N; i++) {
+        int sunlit = i % 2;
+        double te = 15.0 + 10.0 * (i % 5), n = 2e6 + 3e5 * (i % 7);
+        make_sweep(sunlit, n, 4.0, te, truth_usc(sunlit, n, 4.0, te), (uint64_t)i, &sw[i]);
+    }
+    scb_config c;
+    scb_config_default(&c);
+    for (int threads = 1; threads <= 2; threads++) {
+        fit_backend *be = fit_backend_cpu_create(threads);
+        assert_non_null(be);
+        lp_error err;
+        assert_int_equal(fit_backend_scpot(be, &c, sw, N, a, &err), LP_OK);
+        fit_backend_free(be);
+        for (int i = 0; i < N; i++) {
+            scb_estimate(&sw[i], &c, &b[i]);
+            assert_int_equal(a[i].status, SCB_OK);
+            assert_memory_equal(&a[i], &b[i], sizeof a[i]);
+        }
+    }
+    free(sw);
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_charging_pieces),      cmocka_unit_test(test_recovery_sunlit),
+        cmocka_unit_test(test_recovery_shadowed),    cmocka_unit_test(test_status_codes),
+        cmocka_unit_test(test_backend_matches_body),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
