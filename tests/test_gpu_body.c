@@ -1,4 +1,4 @@
-/* CPU tests of the GPU block bodies (src/gpu/lc_body.h, kappa_body.h,
+/* CPU tests of the GPU block bodies (src/fit/lc_body.h, kappa_body.h,
  * de_block_impl.h): the host emulation runs exactly the code the CUDA
  * kernels run (one thread, BLOCK_SYNC a no-op) and must equal independent
  * references built from physics/losscone_model.h, kappa_model.h and the
@@ -12,7 +12,7 @@
 #include "fit/de.h"
 #include "fit/lhs_core.h"
 #include "gpu/kappa_body.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 #include "gpu_test_data.h"
 
 /* ---- brute-force references straight from the spec ---- */
@@ -115,8 +115,10 @@ static void test_beam_factor_is_losscone_beam(void **state)
     }
 }
 
-/* The block body (one thread) against the CPU fitter's losscone_fit_one:
- * the same code paths, so bitwise equal. */
+/* The block body's host wrapper (lcg_fit_host, what the tests emulate
+ * kernels with) against the CPU fitter's entry point losscone_fit_one: both
+ * run fit/lc_body_impl.h, with their own config and scratch, so bitwise
+ * equal; and the reported chi2 is the brute-force chi2 of the answer. */
 static void check_fit_equals_reference(fit_method method, int beam_fixed, int qc, int nsweeps)
 {
     losscone_settings s;

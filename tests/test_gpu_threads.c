@@ -1,8 +1,11 @@
-/* The GPU block bodies with real concurrency on the CPU: BLOCK_SYNC() is an
+/* The block bodies with real concurrency on the CPU: BLOCK_SYNC() is an
  * OpenMP barrier and each OpenMP thread plays one CUDA thread of a block,
  * so a missing barrier or a race on the shared state (population, best
  * member, stopping flag) shows up as results that differ from the
- * one-thread run. Complements test_gpu_body.c (docs/decisions.md "GPU": no GPU here). */
+ * one-thread run. The one-thread run is the CPU fitter's path (its LHS
+ * phase keeps the start list as it scans and lets the chi2 stop early),
+ * the threaded runs the GPU's, so this is also their parity check.
+ * Complements test_gpu_body.c (docs/decisions.md "GPU": no GPU here). */
 #define BLOCK_SYNC() _Pragma("omp barrier")
 
 #include "test_support.h"
@@ -12,7 +15,7 @@
 #include <string.h>
 
 #include "gpu/kappa_body.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 #include "gpu_test_data.h"
 
 /* Shared memory of one emulated block. */

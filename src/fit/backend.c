@@ -83,16 +83,12 @@ lp_status fit_backend_losscone(fit_backend *be, const losscone_settings *s,
                                const losscone_sweep *sweeps, size_t n, losscone_result *out,
                                lp_error *err)
 {
-    if (be->cpu && (long)n < be->min_gpu_sweeps)
-        be = be->cpu; /* a small job: launch and transfer costs would dominate */
     return be->ops->losscone(be, s, sweeps, n, out, err);
 }
 
 lp_status fit_backend_kappa(fit_backend *be, const kappa_settings *s, const kappa_data *data,
                             size_t n, kappa_result *out, lp_error *err)
 {
-    if (be->cpu && (long)n < be->min_gpu_sweeps)
-        be = be->cpu;
     return be->ops->kappa(be, s, data, n, out, err);
 }
 

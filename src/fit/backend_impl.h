@@ -20,7 +20,7 @@ struct fit_backend {
     char name[256];
     char dtype[16];
     int threads;
-    long min_gpu_sweeps; /* GPU backends hand smaller jobs to `cpu` */
+    long min_gpu_sweeps; /* a GPU backend hands smaller jobs to `cpu` itself */
     fit_backend *cpu;    /* CPU fallback owned by a GPU backend (NULL for the CPU one) */
     void *impl;          /* backend-private state */
 };

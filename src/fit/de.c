@@ -1,9 +1,29 @@
-/* CPU differential-evolution loop (see de.h, docs/physics.md §4.4). */
+/* de_minimize (see de.h, docs/physics.md §4.4): the one DE loop of
+ * fit/de_block_impl.h run as a block of one thread, over an objective
+ * given as a function pointer (the kappa fit and the tests use it). */
 #include "fit/de.h"
 
 #include <string.h>
 
-#include "fit/lhs_core.h"
+#include "fit/block_sync.h"
+
+typedef struct {
+    de_objective fn;
+    void *ctx;
+} de_callback;
+
+/* One candidate through the batch objective (bound as de_objective's). */
+static double de_callback_eval(const de_callback *cb, const double *x, double bound)
+{
+    double f;
+    cb->fn(x, 1, &bound, &f, cb->ctx);
+    return f;
+}
+
+#define DEB_FN de_block_callback
+#define DEB_CTX const de_callback *
+#define DEB_EVAL(ctx, x, bound) de_callback_eval((ctx), (x), (bound))
+#include "fit/de_block_impl.h"
 
 int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t phase_gen,
                 const double *lo, const double *hi, const double *x0, de_objective fn, void *ctx,
@@ -11,60 +31,12 @@ int de_minimize(const de_params *p, rng_key key, uint64_t phase_init, uint64_t p
 {
     if (p->dim < 1 || p->dim > DE_MAX_DIM || p->population < 4 || p->population > DE_MAX_POPULATION)
         return -1;
-    const int n = p->population, dim = p->dim;
     double pop[DE_MAX_POPULATION * DE_MAX_DIM], trials[DE_MAX_POPULATION * DE_MAX_DIM];
     double f[DE_MAX_POPULATION], ft[DE_MAX_POPULATION];
-
-    lhs_fill(key, phase_init, n, dim, lo, hi, pop);
-    if (x0)
-        for (int d = 0; d < dim; d++)
-            pop[d] = x0[d];
-    fn(pop, n, NULL, f, ctx);
-    long evals = n;
-    int best = 0;
-    for (int i = 0; i < n; i++) {
-        f[i] = de_sanitize(f[i], p->bad_value);
-        if (f[i] < f[best])
-            best = i;
-    }
-
-    /* Best value at the end of each of the last DE_WINDOW generations. */
-    const int window = de_window(p);
-    double history[DE_MAX_WINDOW];
-    for (int k = 0; k < window; k++)
-        history[k] = f[best];
-    int gen = 0;
-    while (gen < p->max_generations) {
-        gen++;
-        for (int i = 0; i < n; i++)
-            de_make_trial(p, key, phase_gen, gen, i, pop, best, lo, hi, trials + i * dim);
-        fn(trials, n, f, ft, ctx); /* a trial must beat its parent */
-        evals += n;
-        for (int i = 0; i < n; i++) {
-            ft[i] = de_sanitize(ft[i], p->bad_value);
-            if (ft[i] < f[i]) {
-                f[i] = ft[i];
-                for (int d = 0; d < dim; d++)
-                    pop[i * dim + d] = trials[i * dim + d];
-            }
-        }
-        /* Lowest index wins ties, so the choice is order-independent. */
-        for (int i = 0; i < n; i++)
-            if (f[i] < f[best] || (f[i] == f[best] && i < best))
-                best = i;
-        /* Converged when the best improved by less than atol over the last
-         * `window` generations (docs/decisions.md: without the polish a
-         * single quiet generation stopped fits too early). */
-        double window_start = history[gen % window];
-        history[gen % window] = f[best];
-        if (gen >= p->min_generations && gen >= window && window_start - f[best] < p->atol)
-            break;
-    }
+    de_block_shared s;
+    de_block_mem m = {pop, trials, f, ft, &s};
+    de_callback cb = {fn, ctx};
     memset(out, 0, sizeof *out);
-    for (int d = 0; d < dim; d++)
-        out->x[d] = pop[best * dim + d];
-    out->f = f[best];
-    out->generations = gen;
-    out->evaluations = evals;
+    de_block_callback(0, 1, p, key, phase_init, phase_gen, lo, hi, x0, &cb, &m, out);
     return 0;
 }

@@ -1,7 +1,8 @@
 /* Generic differential evolution on the CPU (docs/physics.md §4.4): initial
  * population by Latin hypercube over the bounds (optionally member 0 = x0),
- * then best/1/bin generations (de_core.h) until convergence. Used by the
- * loss-cone and kappa fits; the CUDA kernels run the same steps. */
+ * then best/1/bin generations (de_core.h) until convergence. de_minimize
+ * runs the one DE loop (de_block_impl.h, also the CUDA kernels') over a
+ * function-pointer objective; the kappa fit and the tests use it. */
 #ifndef LPMAP_FIT_DE_H
 #define LPMAP_FIT_DE_H
 

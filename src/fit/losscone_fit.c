@@ -1,5 +1,7 @@
 /* Loss-cone fitting on the CPU (docs/physics.md §4): sweep preparation, the
- * masks of both objectives, LHS + DE, U-width QC, OpenMP over sweeps. */
+ * masks of both objectives, and the launcher that runs the one fit body
+ * (fit/lc_body_impl.h: LHS, DE, polish, U-width QC) one sweep per OpenMP
+ * thread. */
 #include "fit/losscone_fit.h"
 
 #include <math.h>
@@ -10,10 +12,9 @@
 
 #include "core/cancel.h"
 #include "core/rng.h"
-#include "fit/de.h"
+#include "fit/lc_body.h"
 #include "fit/lhs_core.h"
 #include "fit/losscone_chi2.h"
-#include "fit/losscone_polish.h"
 #include "physics/normalize.h"
 #include "physics/pitch.h"
 
@@ -191,112 +192,10 @@ void losscone_lhs_samples(const losscone_settings *s, double *out)
             out[3 * i + 2] = s->beam_amp;
 }
 
-typedef struct {
-    const lc_prepared *p;
-    const losscone_shape *shape;
-} objective_ctx;
-
-static void objective(const double *X, int n, const double *bound, double *f, void *ctx)
-{
-    const objective_ctx *o = ctx;
-    for (int i = 0; i < n; i++)
-        f[i] = lc_chi2_bounded(o->p, o->shape, X[3 * i], X[3 * i + 1], X[3 * i + 2],
-                               bound ? bound[i] : INFINITY);
-}
-
 static void result_nan(losscone_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->u_surface = out->bs_over_bm = out->beam_amp = out->chi2 = NAN;
-    out->generations = 0;
-    out->status = LC_NOT_FITTED;
-    out->u_width = NAN;
-    out->u_identifiable = 0;
-}
-
-/* Fit one sweep given scratch space for the prepared layout. */
-static void fit_one(const losscone_settings *s, const double *lhs, const losscone_sweep *sw,
-                    lc_prepared *p, double *lhs_chi2, losscone_result *out)
-{
-    result_nan(out);
-    if (!isfinite(sw->u_sc) || sw->n_rows <= 0)
-        return;
-    losscone_prepare_chi2(s, sw, p);
-    if (p->n_bins == 0 || (s->method == FIT_METHOD_LILLIS && p->n_bins < LILLIS_MIN_BINS))
-        return;
-    objective_ctx ctx = {p, &s->shape};
-    /* Phase 1: the shared LHS sample set; the best few are kept as extra
-     * polish starts. */
-    const int qc = s->method == FIT_METHOD_LILLIS && s->emit_u_width_qc;
-    double top_f[LC_POLISH_MAX_STARTS + 1];
-    int top_i[LC_POLISH_MAX_STARTS + 1], n_top = 0;
-    const int cap = 1 + (s->polish ? s->polish_starts : 0);
-    for (int i = 0; i < s->lhs_samples; i++) {
-        /* only values that can enter the list (or the QC window) matter */
-        double bound = n_top < cap ? INFINITY : top_f[n_top - 1];
-        if (qc && n_top > 0 && top_f[0] + s->u_width_dchi2 > bound)
-            bound = top_f[0] + s->u_width_dchi2;
-        lhs_chi2[i] = de_sanitize(
-            lc_chi2_bounded(p, &s->shape, lhs[3 * i], lhs[3 * i + 1], lhs[3 * i + 2], bound),
-            LC_CHI2_BAD);
-        lc_top_insert(top_f, top_i, &n_top, cap, lhs_chi2[i], i);
-    }
-    const int best = top_i[0];
-    const double *x0 = lhs + 3 * best;
-    /* Phase 2: DE over the full bounds with member 0 = x0. */
-    double lo[3] = {s->u_min, s->r_min, s->beam_amp_fixed ? s->beam_amp : s->a_min};
-    double hi[3] = {s->u_max, s->r_max, s->beam_amp_fixed ? s->beam_amp : s->a_max};
-    de_params dp = {
-        3,       s->population, s->max_generations,   s->min_generations, s->mutation, s->crossover,
-        s->atol, LC_CHI2_BAD,   losscone_de_window(s)};
-    de_result dr;
-    de_minimize(&dp, rng_make_key(s->seed, sw->sweep_id), RNG_PHASE_LC_DE_INIT, RNG_PHASE_LC_DE, lo,
-                hi, x0, objective, &ctx, &dr);
-    double x[3] = {x0[0], x0[1], x0[2]}, f = lhs_chi2[best];
-    if (dr.f < f) {
-        f = dr.f;
-        x[0] = dr.x[0];
-        x[1] = dr.x[1];
-        x[2] = dr.x[2];
-    }
-    if (s->polish) {
-        lc_polish_lines(p, &s->shape, lo, hi, x, &f);
-        for (int k = 1; k < n_top; k++) {
-            const double *xs = lhs + 3 * top_i[k];
-            double y[3] = {xs[0], xs[1], xs[2]}, fy = top_f[k];
-            lc_polish_lines(p, &s->shape, lo, hi, y, &fy);
-            if (fy < f) {
-                f = fy;
-                x[0] = y[0];
-                x[1] = y[1];
-                x[2] = y[2];
-            }
-        }
-        lc_polish_final(p, &s->shape, lo, hi, x, &f);
-    }
-    out->generations = dr.generations;
-    out->chi2 = f;
-    out->u_surface = x[0];
-    out->bs_over_bm = fmin(fmax(x[1], s->r_min), s->r_max);
-    out->beam_amp = fmin(fmax(x[2], s->a_min), s->a_max);
-    out->status = LC_FITTED;
-    if (s->method == FIT_METHOD_LILLIS) {
-        out->u_surface = fmin(fmax(x[0], s->u_min), s->u_max);
-        if (s->emit_u_width_qc) {
-            double umin = INFINITY, umax = -INFINITY;
-            for (int i = 0; i < s->lhs_samples; i++)
-                if (lhs_chi2[i] <= lhs_chi2[best] + s->u_width_dchi2) {
-                    umin = fmin(umin, lhs[3 * i]);
-                    umax = fmax(umax, lhs[3 * i]);
-                }
-            out->u_width = umax - umin;
-            out->u_identifiable = out->u_width <= s->u_width_identifiable_max_v;
-        }
-        if (!(f <= LILLIS_CHI2_MAX)) {
-            out->status = LC_INVALID;
-            out->u_surface = out->bs_over_bm = out->beam_amp = NAN;
-        }
-    }
+    lcg_not_fitted_f64(out);
 }
 
 int losscone_settings_valid(const losscone_settings *s)
@@ -308,18 +207,15 @@ int losscone_settings_valid(const losscone_settings *s)
 void losscone_fit_one(const losscone_settings *s, const double *lhs, const losscone_sweep *sw,
                       losscone_result *out)
 {
-    if (!losscone_settings_valid(s)) {
-        result_nan(out);
+    result_nan(out);
+    if (!losscone_settings_valid(s))
         return;
-    }
-    lc_prepared *p = malloc(sizeof *p);
-    double *chi = malloc((size_t)s->lhs_samples * sizeof *chi);
-    if (p && chi)
-        fit_one(s, lhs, sw, p, chi, out);
-    else
-        result_nan(out);
-    free(p);
-    free(chi);
+    lcg_config c;
+    lcg_config_init(s, &c);
+    lcg_host_f64 *h = lcg_host_new_f64(s->lhs_samples);
+    if (h)
+        lcg_fit_scratch_f64(&c, lhs, sw, h, out);
+    lcg_host_free_f64(h);
 }
 
 lp_status losscone_fit_cpu(const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
@@ -331,26 +227,27 @@ lp_status losscone_fit_cpu(const losscone_settings *s, const losscone_sweep *swe
     if (!lhs)
         return lp_error_set(err, LP_ERR_NOMEM, "out of memory (LHS samples)");
     losscone_lhs_samples(s, lhs);
+    lcg_config c;
+    lcg_config_init(s, &c);
     int cancelled = 0, nomem = 0;
     if (threads <= 0)
         threads = omp_get_max_threads();
 #pragma omp parallel num_threads(threads) reduction(| : cancelled, nomem)
     {
-        lc_prepared *p = malloc(sizeof *p);
-        double *chi = malloc((size_t)s->lhs_samples * sizeof *chi);
-        if (!p || !chi)
+        /* each thread is a block of one running the fit body */
+        lcg_host_f64 *h = lcg_host_new_f64(s->lhs_samples);
+        if (!h)
             nomem = 1;
 #pragma omp for schedule(dynamic, 4)
         for (size_t i = 0; i < n; i++) {
+            result_nan(&out[i]);
             if (nomem || cancel_requested()) {
                 cancelled |= cancel_requested();
-                result_nan(&out[i]);
                 continue;
             }
-            fit_one(s, lhs, &sweeps[i], p, chi, &out[i]);
+            lcg_fit_scratch_f64(&c, lhs, &sweeps[i], h, &out[i]);
         }
-        free(p);
-        free(chi);
+        lcg_host_free_f64(h);
     }
     free(lhs);
     if (nomem)

@@ -35,17 +35,20 @@ lp_status select_device(const gpu_state *st, lp_error *err)
     return LP_OK;
 }
 
-/* A job the GPU could not run goes to the CPU (same results in fp64). */
+/* A job the GPU could not run goes to the CPU (same results in fp64).
+ * A usage error (settings no fitter accepts) never does: it is the
+ * caller's to report, not a reason to try the CPU. */
 int fall_back(lp_status st)
 {
-    return st == LP_ERR_DEVICE || st == LP_ERR_NOMEM || st == LP_ERR_UNSUPPORTED ||
-           st == LP_ERR_USAGE;
+    return st == LP_ERR_DEVICE || st == LP_ERR_NOMEM || st == LP_ERR_UNSUPPORTED;
 }
 
 lp_status gpu_losscone_op(fit_backend *be, const losscone_settings *s, const losscone_sweep *sweeps,
                           size_t n, losscone_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
+    if ((long)n < be->min_gpu_sweeps) /* launch and transfer costs would dominate */
+        return be->cpu->ops->losscone(be->cpu, s, sweeps, n, out, err);
     lp_error why;
     lp_error_clear(&why);
     lp_status rc = LP_ERR_DEVICE;
@@ -70,6 +73,8 @@ lp_status gpu_kappa_op(fit_backend *be, const kappa_settings *s, const kappa_dat
                        kappa_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
+    if ((long)n < be->min_gpu_sweeps)
+        return be->cpu->ops->kappa(be->cpu, s, data, n, out, err);
     lp_error why;
     lp_error_clear(&why);
     lp_status rc = LP_ERR_DEVICE;

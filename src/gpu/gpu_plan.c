@@ -1,9 +1,9 @@
 /* Per-sweep memory of GPU batches (see gpu_plan.h), from the packed
- * layouts of gpu/lc_body.h and gpu/kappa_body.h. */
+ * layouts of fit/lc_body.h and gpu/kappa_body.h. */
 #include "gpu/gpu_plan.h"
 
 #include "gpu/kappa_body.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 
 size_t gpu_plan_losscone_bytes(gpu_precision p)
 {

@@ -15,9 +15,9 @@
 #include "core/constants.h"
 #include "core/hostdev.h"
 #include "core/rng.h"
+#include "fit/block_sync.h"
 #include "fit/de_core.h"
 #include "fit/kappa_fit.h"
-#include "gpu/block_sync.h"
 #include "physics/kappa_model.h"
 
 #define KG_DIM 2
@@ -93,8 +93,8 @@ LP_HD double kg_chi2(const kg_sweep *sw, const double *x)
 
 #define DEB_FN kg_de_block
 #define DEB_CTX const kg_sweep *
-#define DEB_EVAL(ctx, x) kg_chi2((ctx), (x))
-#include "gpu/de_block_impl.h"
+#define DEB_EVAL(ctx, x, bound) kg_chi2((ctx), (x))
+#include "fit/de_block_impl.h"
 
 /* Result from the DE best (docs/physics.md §5). */
 LP_HD void kg_result_from(const kg_sweep *sw, const kg_config *c, const de_result *r,

@@ -23,7 +23,7 @@ extern "C" {
 }
 
 #include "gpu/gpu_internal.h"
-#include "gpu/lc_body.h"
+#include "fit/lc_body.h"
 
 /* mixed instantiation: fp16 storage of data and beam factors, fp32 pitch
  * and maths. */
@@ -34,7 +34,7 @@ extern "C" {
 #define LCB_LOAD(x) __half2float(x)
 #define LCB_STORE(x) __double2half(x)
 #define LCB_LOG(x) logf(x)
-#include "gpu/lc_body_impl.h"
+#include "fit/lc_body_impl.h"
 
 static_assert(sizeof(lcg_sweep_h16) == sizeof(lcg_sweep_h16_layout),
               "the C mirror of the mixed packed sweep must match");

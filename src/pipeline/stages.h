@@ -112,9 +112,11 @@ typedef struct {
     size_t cap_chunk;
 } day_work;
 
-/* Sweeps handed to U_sc / fits / results at a time: bounds memory and is
- * where cancellation and progress are checked. */
-#define BATCH_CHUNK_SWEEPS 256
+/* Sweeps handed to U_sc / fits / results at a time: a whole day (about
+ * 1,100 sweeps) in one call, so a GPU backend gets jobs worth planning,
+ * while memory stays bounded (about 80 MB of chunk buffers). Cancellation
+ * is also checked between sweeps by the CPU fitters. */
+#define BATCH_CHUNK_SWEEPS 2048
 
 void day_work_init(day_work *d);
 void day_work_free(day_work *d);

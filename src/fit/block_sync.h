@@ -1,11 +1,10 @@
-/* Block-level building blocks shared by the CUDA kernels and their host
- * emulation (docs/decisions.md "GPU"): a fit body is written
- * once as a function of (thread id, thread count) with BLOCK_SYNC() between
- * phases. On the device it runs with the block's threads; on the host it
- * runs with tid = 0, nt = 1 (BLOCK_SYNC a no-op), so the CPU tests execute
- * exactly the code the kernels execute. */
-#ifndef LPMAP_GPU_BLOCK_SYNC_H
-#define LPMAP_GPU_BLOCK_SYNC_H
+/* Block-level building blocks of the fit bodies ("one source of physics"):
+ * a fit is written once as a function of (thread id, thread count) with
+ * BLOCK_SYNC() between phases. On the device it runs with a block's
+ * threads; on the CPU with tid = 0, nt = 1 (BLOCK_SYNC a no-op), so the CPU
+ * fitters execute exactly the code the kernels execute. */
+#ifndef LPMAP_FIT_BLOCK_SYNC_H
+#define LPMAP_FIT_BLOCK_SYNC_H
 
 #include "core/hostdev.h"
 #include "fit/de.h"

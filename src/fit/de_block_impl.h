@@ -1,19 +1,25 @@
-/* Template (include with parameters defined, no include guard): the DE
- * loop of fit/de.c (docs/physics.md §4.4: initial LHS population with member 0
- * = x0, best/1/bin trials from de_core.h, deferred updates, lowest index
- * wins ties, per-sweep convergence) written for a block of nt threads.
- * Same streams and the same decisions as de_minimize, so a block reproduces
- * the CPU loop (including its de_window() convergence test);
- * every reduction is a fixed-order scan by thread 0 (no
- * atomics), so results are deterministic.
+/* Template (include with parameters defined, no include guard): THE
+ * differential-evolution loop (docs/physics.md §4.4: initial LHS population with
+ * member 0 = x0, best/1/bin trials from de_core.h, deferred updates, lowest
+ * index wins ties, convergence over de_window() generations), written once
+ * for a block of nt threads. The CUDA kernels run it with a block's
+ * threads; the CPU runs it with tid = 0, nt = 1 (fit/de.c's de_minimize,
+ * the loss-cone fit of fit/lc_body_impl.h), so both execute this code.
+ * Every reduction is a fixed-order scan by thread 0 (no atomics), so
+ * results never depend on nt.
  *
  * Parameters:
- *   DEB_FN            name of the function to define
- *   DEB_CTX           type of the objective context (a pointer type)
- *   DEB_EVAL(ctx, x)  objective of candidate x (const double *), a double
+ *   DEB_FN                   name of the function to define
+ *   DEB_CTX                  type of the objective context (a pointer type)
+ *   DEB_EVAL(ctx, x, bound)  objective of candidate x (const double *), a
+ *                            double; once it knows the value is > bound it
+ *                            may stop and return any value > bound (a trial
+ *                            only matters when it beats its parent)
  */
+#include <math.h>
+
+#include "fit/block_sync.h"
 #include "fit/lhs_core.h"
-#include "gpu/block_sync.h"
 
 /* All threads of the block call this with the same arguments; thread 0
  * fills *out. x0 may be NULL. */
@@ -32,7 +38,7 @@ LP_HD void DEB_FN(int tid, int nt, const de_params *p, rng_key key, uint64_t pha
     }
     BLOCK_SYNC();
     for (int i = tid; i < n; i += nt)
-        m->f[i] = de_sanitize(DEB_EVAL(ctx, m->pop + i * dim), p->bad_value);
+        m->f[i] = de_sanitize(DEB_EVAL(ctx, m->pop + i * dim, INFINITY), p->bad_value);
     BLOCK_SYNC();
     if (tid == 0) {
         int best = 0;
@@ -53,7 +59,8 @@ LP_HD void DEB_FN(int tid, int nt, const de_params *p, rng_key key, uint64_t pha
         for (int i = tid; i < n; i += nt) {
             double *t = m->trial + i * dim;
             de_make_trial(p, key, phase_gen, gen, i, m->pop, best, lo, hi, t);
-            m->ft[i] = de_sanitize(DEB_EVAL(ctx, t), p->bad_value);
+            /* the parent's value is the bound: m->f changes only after the sync */
+            m->ft[i] = de_sanitize(DEB_EVAL(ctx, t, m->f[i]), p->bad_value);
         }
         BLOCK_SYNC(); /* every trial is built from the previous generation */
         for (int i = tid; i < n; i += nt) {

@@ -1,6 +1,8 @@
 /* Template (include from lc_body.h / losscone_kernels.cu with parameters
  * defined; no include guard): the packed sweep, chi2 and block body of the
- * loss-cone fit for one precision.
+ * loss-cone fit for one precision. The fp64 instantiation (LCB_PREPARED) is
+ * THE loss-cone fit: the CPU runs it one sweep per thread (tid 0 of a
+ * block of 1, lcg_fit_scratch), the GPU one block per sweep.
  *   LCB_SFX     name suffix (f64, f32, h16)
  *   LCB_DATA    storage of per-bin data and beam factors
  *   LCB_PITCH   storage of pitch angles
@@ -24,10 +26,26 @@ static inline int LCB_T(lcg_pack)(const lcg_config *c, const losscone_sweep *in,
     return lcg_prepare(c, in, &out->p);
 }
 
+/* lcg_pack into a host scratch reused sweep after sweep (no clearing). */
+static inline int LCB_T(lcg_pack_host)(const lcg_config *c, const losscone_sweep *in,
+                                       LCB_T(lcg_sweep) * out)
+{
+    out->sweep_id = in->sweep_id;
+    return lcg_prepare_reuse(c, in, &out->p);
+}
+
 /* The objective: lc_chi2 of fit/losscone_chi2.h (reduced for lillis). */
 LP_HD double LCB_T(lcg_chi2)(const LCB_T(lcg_sweep) * sw, const lcg_config *c, const double *x)
 {
     return lc_chi2(&sw->p, &c->shape, x[0], x[1], x[2]);
+}
+
+/* The objective with the early exit: exact when <= bound, else some value
+ * > bound (lc_chi2_bounded). */
+LP_HD double LCB_T(lcg_chi2_bounded)(const LCB_T(lcg_sweep) * sw, const lcg_config *c,
+                                     const double *x, double bound)
+{
+    return lc_chi2_bounded(&sw->p, &c->shape, x[0], x[1], x[2], bound);
 }
 #else
 /* One sweep packed for the device: contiguous, fixed size, copied into
@@ -76,6 +94,12 @@ static inline int LCB_T(lcg_pack)(const lcg_config *c, const losscone_sweep *in,
     return n_mask >= c->min_bins && n_mask > 0;
 }
 
+static inline int LCB_T(lcg_pack_host)(const lcg_config *c, const losscone_sweep *in,
+                                       LCB_T(lcg_sweep) * out)
+{
+    return LCB_T(lcg_pack)(c, in, out);
+}
+
 /* chi2 of candidate x = (U, r, A) (docs/physics.md §4.3, not yet sanitized).
  * Per row, the loss-cone edge and the energy part of the beam come from
  * physics/losscone_model.h in fp64; per bin, the model and the term in
@@ -122,6 +146,14 @@ LP_HD double LCB_T(lcg_chi2)(const LCB_T(lcg_sweep) * sw, const lcg_config *c, c
     return sum;
 }
 
+/* The packed layouts have no early exit: always the exact value. */
+LP_HD double LCB_T(lcg_chi2_bounded)(const LCB_T(lcg_sweep) * sw, const lcg_config *c,
+                                     const double *x, double bound)
+{
+    (void)bound;
+    return LCB_T(lcg_chi2)(sw, c, x);
+}
+
 #endif
 
 /* The objective handed to the DE template. */
@@ -132,8 +164,8 @@ typedef struct {
 
 #define DEB_FN LCB_T(lcg_de_block)
 #define DEB_CTX const LCB_T(lcg_ctx) *
-#define DEB_EVAL(ctx, x) LCB_T(lcg_chi2)((ctx)->sw, (ctx)->c, (x))
-#include "gpu/de_block_impl.h"
+#define DEB_EVAL(ctx, x, bound) LCB_T(lcg_chi2_bounded)((ctx)->sw, (ctx)->c, (x), (bound))
+#include "fit/de_block_impl.h"
 
 /* Fit one packed, fittable sweep with nt threads (docs/physics.md §4.4): the LHS
  * phase over the shared sample set lhs (n_lhs * 3), x0 = its best, the DE
@@ -146,16 +178,34 @@ LP_HD void LCB_T(lcg_fit_block)(int tid, int nt, const LCB_T(lcg_sweep) * sw, co
     LCB_T(lcg_ctx) ctx;
     ctx.sw = sw;
     ctx.c = c;
-    for (int j = tid; j < c->n_lhs; j += nt)
-        lhs_f[j] = de_sanitize(LCB_T(lcg_chi2)(sw, c, lhs + j * LCG_DIM), LC_CHI2_BAD);
-    BLOCK_SYNC();
-    if (tid == 0) {
-        /* x0 and the extra polish starts: the lowest values, as the CPU
-         * keeps them (lc_top_insert) */
-        int cap = c->n_starts < 1 ? 1 : c->n_starts;
+    /* x0 and the extra polish starts: the lowest LHS values, ascending
+     * (lc_top_insert; the first of equal values wins) */
+    const int cap = c->n_starts < 1 ? 1 : c->n_starts;
+    if (nt == 1) {
+        /* One thread (the CPU): the list grows as the samples are scanned,
+         * so a value need only be exact where it can still enter the list
+         * or the U-width window; beyond that the chi2 stops early. The
+         * list and every value the QC reads equal the threaded path's. */
         s->n_top = 0;
-        for (int j = 0; j < c->n_lhs; j++)
+        for (int j = 0; j < c->n_lhs; j++) {
+            double bound = s->n_top < cap ? INFINITY : s->top_f[s->n_top - 1];
+            if (c->emit_u_width && s->n_top > 0 && s->top_f[0] + c->u_width_dchi2 > bound)
+                bound = s->top_f[0] + c->u_width_dchi2;
+            lhs_f[j] =
+                de_sanitize(LCB_T(lcg_chi2_bounded)(sw, c, lhs + j * LCG_DIM, bound), LC_CHI2_BAD);
             lc_top_insert(s->top_f, s->top_i, &s->n_top, cap, lhs_f[j], j);
+        }
+    } else {
+        for (int j = tid; j < c->n_lhs; j += nt)
+            lhs_f[j] = de_sanitize(LCB_T(lcg_chi2)(sw, c, lhs + j * LCG_DIM), LC_CHI2_BAD);
+        BLOCK_SYNC();
+        if (tid == 0) {
+            s->n_top = 0;
+            for (int j = 0; j < c->n_lhs; j++)
+                lc_top_insert(s->top_f, s->top_i, &s->n_top, cap, lhs_f[j], j);
+        }
+    }
+    if (tid == 0) {
         const int b = s->top_i[0];
         s->best_lhs = b;
         s->f_x0 = lhs_f[b];
@@ -251,10 +301,62 @@ LP_HD void LCB_T(lcg_not_fitted)(losscone_result *out)
     out->u_identifiable = 0;
 }
 
-/* Host emulation of one block: the whole fit of one sweep with one thread
- * (used by the CPU tests; lhs from losscone_lhs_samples). Returns 0, or -1 when
- * the population, LHS size or number of polish starts is outside what the
- * block memory below supports. */
+/* Host working memory of a block of one thread: the packed sweep, the
+ * block's shared scalars, the DE arrays and the LHS values. One per CPU
+ * thread, reused for every sweep it fits. */
+typedef struct {
+    LCB_T(lcg_sweep) sw;
+    lcg_shared s;
+    double de[4 * DE_MAX_POPULATION * LCG_DIM]; /* pop, trial, f, ft */
+    double *lhs_f;                              /* n_lhs values */
+} LCB_T(lcg_host);
+
+/* NULL when out of memory. calloc: every slot is written before it is
+ * read, but gcc cannot prove it. */
+static inline LCB_T(lcg_host) * LCB_T(lcg_host_new)(int n_lhs)
+{
+    LCB_T(lcg_host) *h = (LCB_T(lcg_host) *)calloc(1, sizeof *h);
+    if (h)
+        h->lhs_f = (double *)calloc((size_t)(n_lhs > 0 ? n_lhs : 1), sizeof(double));
+    if (h && !h->lhs_f) {
+        free(h);
+        h = NULL;
+    }
+    return h;
+}
+
+static inline void LCB_T(lcg_host_free)(LCB_T(lcg_host) * h)
+{
+    if (h)
+        free(h->lhs_f);
+    free(h);
+}
+
+/* The whole fit of one sweep on the host (the CPU fitter, and the tests):
+ * pack, then the block body with tid 0 of 1. c must be valid for the
+ * block memory (population <= DE_MAX_POPULATION, n_starts <=
+ * LC_POLISH_MAX_STARTS + 1) and h sized for c->n_lhs; lhs from
+ * losscone_lhs_samples. */
+static inline void LCB_T(lcg_fit_scratch)(const lcg_config *c, const double *lhs,
+                                          const losscone_sweep *in, LCB_T(lcg_host) * h,
+                                          losscone_result *out)
+{
+    if (!LCB_T(lcg_pack_host)(c, in, &h->sw)) {
+        LCB_T(lcg_not_fitted)(out);
+        return;
+    }
+    de_block_mem m;
+    m.pop = h->de;
+    m.trial = h->de + DE_MAX_POPULATION * LCG_DIM;
+    m.f = h->de + 2 * DE_MAX_POPULATION * LCG_DIM;
+    m.ft = m.f + DE_MAX_POPULATION;
+    m.s = &h->s.de;
+    LCB_T(lcg_fit_block)(0, 1, &h->sw, c, lhs, h->lhs_f, &m, &h->s, out);
+}
+
+/* lcg_fit_scratch with its own memory (tests). Returns 0, or -1 when the
+ * population, LHS size or number of polish starts is outside what the
+ * block memory supports (or out of memory). */
 static inline int LCB_T(lcg_fit_host)(const lcg_config *c, const double *lhs,
                                       const losscone_sweep *in, losscone_result *out)
 {
@@ -262,30 +364,11 @@ static inline int LCB_T(lcg_fit_host)(const lcg_config *c, const double *lhs,
     if (c->de.population < 4 || c->de.population > DE_MAX_POPULATION || c->n_lhs < 1 ||
         c->n_lhs > max_lhs || c->n_starts < 1 || c->n_starts > LC_POLISH_MAX_STARTS + 1)
         return -1;
-    LCB_T(lcg_sweep) *sw = (LCB_T(lcg_sweep) *)malloc(sizeof *sw);
-    /* calloc: every slot is written before use, but gcc cannot prove it */
-    double *buf =
-        (double *)calloc((size_t)(4 * DE_MAX_POPULATION * LCG_DIM + max_lhs), sizeof(double));
-    if (!sw || !buf) {
-        free(sw);
-        free(buf);
+    LCB_T(lcg_host) *h = LCB_T(lcg_host_new)(c->n_lhs);
+    if (!h)
         return -1;
-    }
-    if (!LCB_T(lcg_pack)(c, in, sw)) {
-        LCB_T(lcg_not_fitted)(out);
-    } else {
-        lcg_shared s;
-        de_block_mem m;
-        m.pop = buf;
-        m.trial = buf + DE_MAX_POPULATION * LCG_DIM;
-        m.f = buf + 2 * DE_MAX_POPULATION * LCG_DIM;
-        m.ft = m.f + DE_MAX_POPULATION;
-        m.s = &s.de;
-        double *lhs_f = buf + 4 * DE_MAX_POPULATION * LCG_DIM;
-        LCB_T(lcg_fit_block)(0, 1, sw, c, lhs, lhs_f, &m, &s, out);
-    }
-    free(sw);
-    free(buf);
+    LCB_T(lcg_fit_scratch)(c, lhs, in, h, out);
+    LCB_T(lcg_host_free)(h);
     return 0;
 }
 

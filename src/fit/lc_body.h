@@ -1,12 +1,14 @@
-/* The loss-cone fit of one sweep as a block body (docs/physics.md §4.3-§4.4),
- * shared by the CUDA kernels (losscone_kernels.cu) and their host emulation
- * used by the CPU tests: a packed sweep layout per precision, the chi2 of
- * one candidate (per-row edge and beam from physics/losscone_model.h), the
- * LHS phase, the DE run (de_block_impl.h) and the final choice.
- * Instantiated per precision by including lc_body_impl.h: fp64 here (C and
- * CUDA), fp32 here, and mixed (fp16 storage) in losscone_kernels.cu. */
-#ifndef LPMAP_GPU_LC_BODY_H
-#define LPMAP_GPU_LC_BODY_H
+/* The loss-cone fit of one sweep, written once as a block body
+ * (docs/physics.md §4.3-§4.4) with two launchers: the CPU fitter
+ * (fit/losscone_fit.c: one sweep per OpenMP thread, a block of one thread)
+ * and the CUDA kernels (gpu/losscone_kernels.cu: one block per sweep). It
+ * holds a sweep layout per precision, the chi2 of one candidate, the LHS
+ * phase, the DE run (de_block_impl.h), the polish and the final choice.
+ * Instantiated per precision by including lc_body_impl.h: fp64 here (the
+ * CPU's and GPU fp64's fit), fp32 here, and mixed (fp16 storage) in
+ * losscone_kernels.cu. */
+#ifndef LPMAP_FIT_LC_BODY_H
+#define LPMAP_FIT_LC_BODY_H
 
 #include <math.h>
 #include <stdint.h>
@@ -21,7 +23,7 @@
 #include "fit/losscone_chi2.h"
 #include "fit/losscone_fit.h"
 #include "fit/losscone_polish.h"
-#include "gpu/block_sync.h"
+#include "fit/block_sync.h"
 #include "physics/losscone_model.h"
 
 #define LCG_NBINS (LP_N_ENERGIES * LP_N_CHANNELS)
@@ -102,15 +104,15 @@ LP_HD void lcg_config_no_polish(lcg_config *c)
     c->de.window = DE_DEFAULT_WINDOW;
 }
 
-/* The CPU fitter's fast chi2 layout (fit/losscone_chi2.h) of one sweep,
- * built exactly as fit/losscone_fit.c builds it (same mask, same sort,
- * same prefix sums; test_gpu_body checks lc_chi2 on it equals
- * losscone_chi2_fast bit for bit). Returns 1 when the sweep is fitted. */
-static inline int lcg_prepare(const lcg_config *c, const losscone_sweep *sw, lc_prepared *p)
+/* lcg_prepare without clearing p first: the CPU's per-thread scratch,
+ * where a sweep's unused tail is never read (a memset of the whole layout
+ * per sweep cost 1 % of the fit). */
+static inline int lcg_prepare_reuse(const lcg_config *c, const losscone_sweep *sw, lc_prepared *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!isfinite(sw->u_sc) || sw->n_rows <= 0)
+    if (!isfinite(sw->u_sc) || sw->n_rows <= 0) {
+        p->n_rows = p->n_bins = 0;
         return 0;
+    }
     losscone_settings s;
     losscone_settings_init(&s);
     s.method = c->lillis ? FIT_METHOD_LILLIS : FIT_METHOD_HALEKAS;
@@ -119,12 +121,21 @@ static inline int lcg_prepare(const lcg_config *c, const losscone_sweep *sw, lc_
     return p->n_bins > 0 && p->n_bins >= c->min_bins;
 }
 
+/* The fast chi2 layout (fit/losscone_chi2.h) of one sweep, built by
+ * losscone_prepare_chi2 (test_gpu_body checks lc_chi2 on it equals
+ * losscone_chi2_fast bit for bit). Returns 1 when the sweep is fitted. */
+static inline int lcg_prepare(const lcg_config *c, const losscone_sweep *sw, lc_prepared *p)
+{
+    memset(p, 0, sizeof *p); /* no stale bytes in what the GPU uploads */
+    return lcg_prepare_reuse(c, sw, p);
+}
+
 /* fp64 instantiation (C and CUDA): the CPU fitter's prepared layout and
  * its exact fast chi2 (fit/losscone_chi2.h), so GPU fp64 runs the CPU's
  * arithmetic. */
 #define LCB_SFX f64
 #define LCB_PREPARED 1
-#include "gpu/lc_body_impl.h"
+#include "fit/lc_body_impl.h"
 
 /* fp32 instantiation (C and CUDA). */
 #define LCB_SFX f32
@@ -134,7 +145,7 @@ static inline int lcg_prepare(const lcg_config *c, const losscone_sweep *sw, lc_
 #define LCB_LOAD(x) (x)
 #define LCB_STORE(x) ((float)(x))
 #define LCB_LOG(x) logf(x)
-#include "gpu/lc_body_impl.h"
+#include "fit/lc_body_impl.h"
 
 /* Size of the mixed (fp16 storage) packed sweep, usable from C, where
  * __half does not exist: same layout with 16-bit storage (checked against
