@@ -140,8 +140,8 @@ typedef struct {
     int polish;          /* 1: line-search polish after the loss-cone DE (batch default) */
     int normalization;   /* 0: ratio (default), 1: ratio2 */
     int incident;        /* 0: incident mean (default), 1: incident max */
-    int physics; /* LPMAP_PHYSICS_CONSISTENT (default, as `lpmap batch`) or _REFERENCE
-                    (docs/physics-modes.md) */
+    int physics;         /* LPMAP_PHYSICS_CONSISTENT (default, as `lpmap batch`) or _REFERENCE
+                            (docs/physics-modes.md) */
 } lpmap_settings;
 
 /* The defaults of `lpmap batch`. */
@@ -168,8 +168,8 @@ typedef struct {
     double te_ev;   /* electron temperature of the kappa fit, eV */
     double density; /* m^-3 */
     double kappa;
-    int64_t status; /* 0 ok, 1 bad kappa fit, 2 no root, 3 illumination unknown,
-                       4 too few counts (consistent) */
+    int64_t status;    /* 0 ok, 1 bad kappa fit, 2 no root, 3 illumination unknown,
+                          4 too few counts (consistent) */
     double u_sc_sigma; /* 1-sigma of u_sc, V (consistent); NaN in reference */
 } lpmap_usc_result;
 

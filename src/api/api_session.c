@@ -70,9 +70,10 @@ lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
         (unsigned)s->method > LPMAP_METHOD_LILLIS || (unsigned)s->normalization > 1 ||
         (unsigned)s->incident > 1 || (unsigned)s->polish > 1 ||
         (unsigned)s->physics > LPMAP_PHYSICS_REFERENCE)
-        return api_fail_msg(LPMAP_ERR_USAGE,
-                            "lpmap_session_create: settings out of range (device 0-2, gpu_index "
-                            ">= 0, threads >= 0, method/normalization/incident/polish/physics 0 or 1)");
+        return api_fail_msg(
+            LPMAP_ERR_USAGE,
+            "lpmap_session_create: settings out of range (device 0-2, gpu_index "
+            ">= 0, threads >= 0, method/normalization/incident/polish/physics 0 or 1)");
     lpmap_session *ss = calloc(1, sizeof *ss);
     if (!ss)
         return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory");
@@ -172,16 +173,14 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
     }
     lp_error err;
     lp_error_clear(&err);
-    lp_status st =
-        ss->settings.physics == LPMAP_PHYSICS_REFERENCE
-            ? scpot_estimate(ss->backend, &ss->ks, &sw->inst, scp, n, res, &err)
-            : scpot_estimate_consistent(ss->backend, &sw->inst, SCPOT_REJECT_PHI_DEFAULT, scp, n,
-                                        res, &err);
+    lp_status st = ss->settings.physics == LPMAP_PHYSICS_REFERENCE
+                       ? scpot_estimate(ss->backend, &ss->ks, &sw->inst, scp, n, res, &err)
+                       : scpot_estimate_consistent(ss->backend, &sw->inst, SCPOT_REJECT_PHI_DEFAULT,
+                                                   scp, n, res, &err);
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
-            out[k] = (lpmap_usc_result){res[k].u_sc,   res[k].te_ev, res[k].density,
-                                        res[k].kappa,  (int64_t)res[k].status,
-                                        res[k].u_sigma};
+            out[k] = (lpmap_usc_result){res[k].u_sc,  res[k].te_ev,           res[k].density,
+                                        res[k].kappa, (int64_t)res[k].status, res[k].u_sigma};
     free(scp);
     free(res);
     return st == LP_OK ? LPMAP_OK : api_fail(&err);

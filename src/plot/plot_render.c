@@ -1,4 +1,4 @@
-/* cairo drawing of the `lpmap plot` products (overview.md, plot): the
+/* cairo drawing of the `lpmap plot` products (docs/plot.md): the
  * footpoint map (equirectangular, automatic colour scale of color_scale.h,
  * colour bar, grid), histograms (sunlit vs shadow), time series, and the
  * statistic and count maps of a grid.npz; as PNG, SVG or PDF. Layout

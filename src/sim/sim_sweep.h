@@ -52,7 +52,7 @@ void sim_sweep_generate(const sim_context *ctx, uint64_t sweep_index, double uni
 
 /* The truth CSV header and one line (no trailing newline in the header
  * string; the line function adds '\n'). SIM_TRUTH_HEADER_V1 is the first 14
- * columns (formats.md §7), which older truth files end with. */
+ * columns (docs/simulate.md), which older truth files end with. */
 extern const char SIM_TRUTH_HEADER[];
 extern const char SIM_TRUTH_HEADER_V1[];
 int sim_truth_format(char *buf, size_t size, const sim_truth_row *t);
