@@ -43,29 +43,49 @@ int fall_back(lp_status st)
     return st == LP_ERR_DEVICE || st == LP_ERR_NOMEM || st == LP_ERR_UNSUPPORTED;
 }
 
+/* Whether the device can take a job now; *why says why not. */
+int device_ready(const gpu_state *st, lp_error *why)
+{
+    if (st->broken) {
+        lp_error_set(why, LP_ERR_DEVICE, "an earlier CUDA error disabled the GPU");
+        return 0;
+    }
+    return select_device(st, why) == LP_OK;
+}
+
+/* After a device attempt that returned rc: 1 when the job must run on the
+ * CPU instead (with a warning naming `what`), 0 when the caller returns rc
+ * (LP_OK, or an error that never falls back, copied into *err). */
+int must_fall_back(gpu_state *st, lp_status rc, const lp_error *why, const char *what, size_t n,
+                   lp_error *err)
+{
+    if (rc == LP_OK)
+        return 0;
+    if (!fall_back(rc)) {
+        if (err)
+            *err = *why;
+        return 0;
+    }
+    st->last_batch = 0;
+    log_warn("GPU %s of %zu sweeps not possible (%s); running them on the CPU", what, n,
+             why->message);
+    return 1;
+}
+
+/* Each op: small jobs stay on the CPU (launch and transfer costs would
+ * dominate), the rest try the device and fall back as must_fall_back says. */
 lp_status gpu_losscone_op(fit_backend *be, const losscone_settings *s, const losscone_sweep *sweeps,
                           size_t n, losscone_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
-    if ((long)n < be->min_gpu_sweeps) /* launch and transfer costs would dominate */
-        return be->cpu->ops->losscone(be->cpu, s, sweeps, n, out, err);
-    lp_error why;
-    lp_error_clear(&why);
-    lp_status rc = LP_ERR_DEVICE;
-    if (!st->broken && select_device(st, &why) == LP_OK)
-        rc = gpu_losscone_run(st, s, sweeps, n, out, &why);
-    else if (st->broken)
-        lp_error_set(&why, LP_ERR_DEVICE, "an earlier CUDA error disabled the GPU");
-    if (rc == LP_OK)
-        return LP_OK;
-    if (!fall_back(rc)) {
-        if (err)
-            *err = why;
-        return rc;
+    if ((long)n >= be->min_gpu_sweeps) {
+        lp_error why;
+        lp_error_clear(&why);
+        lp_status rc =
+            device_ready(st, &why) ? gpu_losscone_run(st, s, sweeps, n, out, &why) : LP_ERR_DEVICE;
+        if (!must_fall_back(st, rc, &why, "loss-cone fit", n, err))
+            return rc;
     }
-    st->last_batch = 0;
-    log_warn("GPU loss-cone fit of %zu sweeps not possible (%s); fitting them on the CPU", n,
-             why.message);
     return be->cpu->ops->losscone(be->cpu, s, sweeps, n, out, err);
 }
 
@@ -73,25 +93,14 @@ lp_status gpu_kappa_op(fit_backend *be, const kappa_settings *s, const kappa_dat
                        kappa_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
-    if ((long)n < be->min_gpu_sweeps)
-        return be->cpu->ops->kappa(be->cpu, s, data, n, out, err);
-    lp_error why;
-    lp_error_clear(&why);
-    lp_status rc = LP_ERR_DEVICE;
-    if (!st->broken && select_device(st, &why) == LP_OK)
-        rc = gpu_kappa_run(st, s, data, n, out, &why);
-    else if (st->broken)
-        lp_error_set(&why, LP_ERR_DEVICE, "an earlier CUDA error disabled the GPU");
-    if (rc == LP_OK)
-        return LP_OK;
-    if (!fall_back(rc)) {
-        if (err)
-            *err = why;
-        return rc;
+    if ((long)n >= be->min_gpu_sweeps) {
+        lp_error why;
+        lp_error_clear(&why);
+        lp_status rc =
+            device_ready(st, &why) ? gpu_kappa_run(st, s, data, n, out, &why) : LP_ERR_DEVICE;
+        if (!must_fall_back(st, rc, &why, "kappa fit", n, err))
+            return rc;
     }
-    st->last_batch = 0;
-    log_warn("GPU kappa fit of %zu sweeps not possible (%s); fitting them on the CPU", n,
-             why.message);
     return be->cpu->ops->kappa(be->cpu, s, data, n, out, err);
 }
 
@@ -99,23 +108,14 @@ lp_status gpu_scpot_op(fit_backend *be, const scb_config *c, const scb_sweep *sw
                        scb_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
-    lp_error why;
-    lp_error_clear(&why);
-    lp_status rc = LP_ERR_DEVICE;
-    if (!st->broken && select_device(st, &why) == LP_OK)
-        rc = gpu_scpot_run(st, c, sweeps, n, out, &why);
-    else if (st->broken)
-        lp_error_set(&why, LP_ERR_DEVICE, "an earlier CUDA error disabled the GPU");
-    if (rc == LP_OK)
-        return LP_OK;
-    if (!fall_back(rc)) {
-        if (err)
-            *err = why;
-        return rc;
+    if ((long)n >= be->min_gpu_sweeps) {
+        lp_error why;
+        lp_error_clear(&why);
+        lp_status rc =
+            device_ready(st, &why) ? gpu_scpot_run(st, c, sweeps, n, out, &why) : LP_ERR_DEVICE;
+        if (!must_fall_back(st, rc, &why, "U_sc estimate", n, err))
+            return rc;
     }
-    st->last_batch = 0;
-    log_warn("GPU U_sc estimate of %zu sweeps not possible (%s); running them on the CPU", n,
-             why.message);
     return be->cpu->ops->scpot(be->cpu, c, sweeps, n, out, err);
 }
 
