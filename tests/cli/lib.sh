@@ -48,3 +48,11 @@ finish() {
     echo "$(basename "$0"): $PASSED checks passed, $FAILED failed"
     [ "$FAILED" -eq 0 ]
 }
+
+need_numpy() { # sets PY to Debian's python3 with NumPy, or ends the test as a ctest skip (77)
+    PY=/usr/bin/python3
+    if ! "$PY" -c 'import numpy' 2>/dev/null; then
+        echo "SKIP: /usr/bin/python3 has no NumPy (apt-get install python3-numpy)"
+        exit 77
+    fi
+}

@@ -7,11 +7,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    echo "SKIP: /usr/bin/python3 has no NumPy (apt-get install python3-numpy)"
-    exit 77
-fi
+need_numpy
 D="$TMP/sim"
 expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-28 --days 5 --sweeps-per-day 6 \
     --seed 11 -q

@@ -10,11 +10,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    echo "SKIP: /usr/bin/python3 has no NumPy (apt-get install python3-numpy)"
-    exit 77
-fi
+need_numpy
 CHECK="$HERE/check_products.py"
 
 D="$TMP/sim"

@@ -8,11 +8,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-PY=/usr/bin/python3
-if ! "$PY" -c 'import numpy' 2>/dev/null; then
-    echo "SKIP: /usr/bin/python3 has no NumPy (apt-get install python3-numpy)"
-    exit 77
-fi
+need_numpy
 if "$LPMAP_BIN" plot "$TMP/none.npz" 2>&1 | grep -q "built without cairo"; then
     expect_rc 1 "$LPMAP_BIN" plot "$TMP/none.npz"
     expect_out "apt-get install libcairo2-dev"
