@@ -376,8 +376,7 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
     for (int b = 0; b < n_beam && !(total > bound); b++) {
         const int row = beam_row[b], hi = p->row_start[row + 1];
         total += lc_beam_segment(p, m, row, beam_j[b], beam_k[b], 1.0, c_in, l_in, beam_g[b]);
-        total +=
-            lc_beam_segment(p, m, row, beam_k[b], hi, s->background, c_out, l_out, beam_g[b]);
+        total += lc_beam_segment(p, m, row, beam_k[b], hi, s->background, c_out, l_out, beam_g[b]);
     }
     return total;
 }

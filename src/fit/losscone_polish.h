@@ -228,7 +228,8 @@ LP_HD void lc_amp_prepare(const lc_prepared *p, const losscone_shape *s, double 
         const double e = lc_polish_row_beam(p, s, row, u, 1.0);
         const int j = lc_beam_start(p, s, row, a_max * e); /* reach at the largest A */
         const int kn = k < j ? k : j;
-        c->fixed += lc_segment(p, row, lo, kn, c_in, l_in) + lc_segment(p, row, kn, j, c_out, l_out);
+        c->fixed +=
+            lc_segment(p, row, lo, kn, c_in, l_in) + lc_segment(p, row, kn, j, c_out, l_out);
         if (j < hi) {
             c->row[c->n] = row;
             c->j[c->n] = j;
@@ -249,9 +250,9 @@ LP_HD double lc_amp_chi2(const lc_prepared *p, const losscone_shape *s, const lc
     double total = c->fixed;
     for (int q = 0; q < c->n; q++) {
         const double g = a * c->e[q];
-        total += lc_beam_segment(p, m, c->row[q], c->j[q], c->k[q], 1.0, c_in, l_in, g) +
-                 lc_beam_segment(p, m, c->row[q], c->k[q], c->hi[q], s->background, c_out, l_out,
-                                 g);
+        total +=
+            lc_beam_segment(p, m, c->row[q], c->j[q], c->k[q], 1.0, c_in, l_in, g) +
+            lc_beam_segment(p, m, c->row[q], c->k[q], c->hi[q], s->background, c_out, l_out, g);
     }
     return total / lc_chi2_scale(p);
 }
