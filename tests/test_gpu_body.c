@@ -62,7 +62,94 @@ static double ref_chi2(const losscone_settings *s, const losscone_sweep *sw, con
     return sum;
 }
 
+/* The counts objective's reference (docs/physics-modes.md "Surface
+ * potential"): per row the incident rate Σk/ΣG·E·t_c over pitch < 90°,
+ * per bin the Poisson deviance 2[k ln(k/μ) − k + μ], μ = rate·G·E·t_c·model. */
+static double ref_counts_chi2(const losscone_settings *s, const losscone_sweep *sw, const double *x,
+                              int *n_mask)
+{
+    double sum = 0;
+    int n = 0;
+    for (int row = 0; row < sw->n_rows; row++) {
+        const double e = sw->energy[row];
+        double kin = 0, ein = 0;
+        for (int c = 0; c < LP_N_CHANNELS; c++)
+            if (sw->pitch_deg[row][c] < 90.0 && isfinite(sw->flux[row][c])) {
+                double ex = LP_GEOM_FACTOR * e * sw->integration_s[c];
+                kin += rint(fmax(sw->flux[row][c], 0) * ex);
+                ein += ex;
+            }
+        if (!(kin > 0) || !(e >= sw->u_sc))
+            continue;
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            if (!isfinite(sw->pitch_deg[row][c]) || !isfinite(sw->flux[row][c]))
+                continue;
+            n++;
+            double ex = LP_GEOM_FACTOR * e * sw->integration_s[c];
+            double k = rint(fmax(sw->flux[row][c], 0) * ex);
+            double mu =
+                kin / ein * ex *
+                losscone_model(&s->shape, e, sw->pitch_deg[row][c], sw->u_sc, x[0], x[1], x[2]);
+            sum += 2 * ((k > 0 ? k * log(k / mu) : 0) - k + mu);
+        }
+    }
+    if (n_mask)
+        *n_mask = n;
+    return sum;
+}
+
+/* A gtd sweep as counts: the ER's integration times, and a flux whose
+ * counts are rint(norm · μ1(row)), μ1 from 200 down to 0.16 counts, so
+ * the top rows are mostly zero counts. */
+static void to_counts(losscone_sweep *sw)
+{
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        sw->integration_s[c] = LP_ACCUM_TIME_S / (c < 32 ? 16 : (c < 64 ? 16 : (c < 80 ? 8 : 4)));
+    for (int row = 0; row < sw->n_rows; row++)
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            double ex = LP_GEOM_FACTOR * sw->energy[row] * sw->integration_s[c];
+            double k = rint(sw->norm[row][c] * 200.0 * pow(0.6, row));
+            sw->flux[row][c] = isfinite(sw->norm[row][c]) ? k / ex : NAN;
+        }
+}
+
 /* ---- tests ---- */
+
+/* The counts objective: the fp64 body (the CPU's and the GPU's) equals the
+ * reference sum to round-off and the CPU's fast chi2 bitwise. */
+static void test_counts_chi2_equals_reference(void **state)
+{
+    (void)state;
+    static losscone_sweep sw;
+    static lcg_sweep_f64 pk;
+    losscone_settings s;
+    gtd_losscone_settings(&s, FIT_METHOD_COUNTS);
+    lcg_config c;
+    lcg_config_init(&s, &c);
+    int zeros = 0;
+    for (uint64_t i = 0; i < 12; i++) {
+        gtd_losscone_sweep(42, i, &sw, NULL);
+        to_counts(&sw);
+        for (int c2 = 0; c2 < LP_N_CHANNELS; c2++)
+            zeros += sw.flux[0][c2] == 0.0 || sw.flux[sw.n_rows - 1][c2] == 0.0;
+        assert_int_equal(lcg_pack_f64(&c, &sw, &pk), 1);
+        int n_ref;
+        double x0[3] = {-100, 0.5, 0};
+        ref_counts_chi2(&s, &sw, x0, &n_ref);
+        assert_int_equal(pk.p.n_bins, n_ref);
+        for (int k = 0; k < 20; k++) {
+            double u[4];
+            rng_uniform4(rng_make_key(1, i), RNG_PHASE_TEST, 9, (uint64_t)k, 0, u);
+            double x[3] = {-1000 + 1020 * u[0], 0.3 + 0.8 * u[1], k % 2 ? 5 * u[2] : 0};
+            double ref = ref_counts_chi2(&s, &sw, x, NULL);
+            double got = lcg_chi2_f64(&pk, &c, x);
+            assert_true(got == losscone_chi2_fast(&s, &sw, x[0], x[1], x[2]));
+            assert_close(got, ref, 1e-10, 1e-9);
+            assert_close(losscone_chi2_brute(&s, &sw, x[0], x[1], x[2]), ref, 1e-10, 1e-9);
+        }
+    }
+    assert_true(zeros > 0);
+}
 
 static void test_chi2_equals_model(void **state)
 {
@@ -136,6 +223,8 @@ static void check_fit_equals_reference(fit_method method, int beam_fixed, int qc
     int fitted = 0, valid = 0;
     for (int i = 0; i < nsweeps; i++) {
         gtd_losscone_sweep(42, (uint64_t)i, &sw, NULL);
+        if (method == FIT_METHOD_COUNTS)
+            to_counts(&sw);
         losscone_result got, ref;
         memset(&got, 0, sizeof got);
         memset(&ref, 0, sizeof ref);
@@ -162,6 +251,10 @@ static void check_fit_equals_reference(fit_method method, int beam_fixed, int qc
             double x[3] = {got.u_surface, got.bs_over_bm, got.beam_amp};
             assert_close(got.chi2, ref_chi2(&s, &sw, x, NULL), 1e-10, 1e-12);
         }
+        if (ref.status == LC_FITTED && method == FIT_METHOD_COUNTS) {
+            double x[3] = {got.u_surface, got.bs_over_bm, got.beam_amp};
+            assert_close(got.chi2, ref_counts_chi2(&s, &sw, x, NULL), 1e-10, 1e-9);
+        }
     }
     assert_true(fitted > 0);
     assert_true(valid > 0);
@@ -173,6 +266,12 @@ static void test_fit_halekas_equals_reference(void **state)
 {
     (void)state;
     check_fit_equals_reference(FIT_METHOD_HALEKAS, 0, 0, 6);
+}
+
+static void test_fit_counts_equals_reference(void **state)
+{
+    (void)state;
+    check_fit_equals_reference(FIT_METHOD_COUNTS, 0, 0, 6);
 }
 
 static void test_fit_halekas_beam_fixed(void **state)
@@ -374,7 +473,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_chi2_equals_model),
         cmocka_unit_test(test_beam_factor_is_losscone_beam),
+        cmocka_unit_test(test_counts_chi2_equals_reference),
         cmocka_unit_test(test_fit_halekas_equals_reference),
+        cmocka_unit_test(test_fit_counts_equals_reference),
         cmocka_unit_test(test_fit_halekas_beam_fixed),
         cmocka_unit_test(test_fit_lillis_with_qc),
         cmocka_unit_test(test_not_fitted_cases),

@@ -101,7 +101,9 @@ class LpmapTest(unittest.TestCase):
         first_row = np.searchsorted(b["rows_spec_no"], b["spec_spec_no"])
         u_sc = b["rows_spacecraft_potential"][first_row]
         s = lpmap.Sweeps(self.er, theta=self.theta)
-        with lpmap.Session(seed=42) as ss:
+        # the batch ran --physics reference: its loss-cone objective is the
+        # ln(norm) least squares, the consistent session's the counts
+        with lpmap.Session(seed=42, physics="reference") as ss:
             fit = ss.fit_losscone(s, u_sc)
         pol = b["rows_projection_polarity"]
         default = np.array([np.all(pol[b["rows_spec_no"] == k] == -1) for k in b["spec_spec_no"]])

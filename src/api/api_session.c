@@ -100,6 +100,9 @@ lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
     }
     losscone_settings_init(&ss->lc);
     ss->lc.method = (fit_method)s->method;
+    /* as lpmap batch: consistent physics fits the counts (docs/physics-modes.md) */
+    if (s->physics == LPMAP_PHYSICS_CONSISTENT && s->method == LPMAP_METHOD_HALEKAS)
+        ss->lc.method = FIT_METHOD_COUNTS;
     ss->lc.seed = s->seed;
     ss->lc.polish = s->polish;
     ss->lc.emit_u_width_qc = 0;

@@ -5,7 +5,10 @@
 /* norm_mode and incident_stat belong to the physics layer (normalize.c). */
 #include "physics/norm_types.h"
 
-typedef enum { FIT_METHOD_HALEKAS = 0, FIT_METHOD_LILLIS = 1 } fit_method;
+/* FIT_METHOD_COUNTS: the Poisson deviance of the counts (docs/physics-modes.md
+ * "Surface potential"); the consistent physics' objective in place of halekas,
+ * never chosen by --method. */
+typedef enum { FIT_METHOD_HALEKAS = 0, FIT_METHOD_LILLIS = 1, FIT_METHOD_COUNTS = 2 } fit_method;
 typedef enum { DTYPE_AUTO = 0, DTYPE_FP16, DTYPE_FP32, DTYPE_FP64 } fit_dtype;
 
 /* Spacecraft-potential physics (docs/physics-modes.md): the original's

@@ -33,6 +33,7 @@
  * losscone_settings by lcg_config_init). */
 typedef struct {
     losscone_shape shape;
+    int method; /* fit_method */
     int lillis;
     int min_bins; /* fewer masked bins: not fitted */
     de_params de;
@@ -69,6 +70,7 @@ LP_HD void lcg_config_init(const losscone_settings *s, lcg_config *c)
 {
     memset(c, 0, sizeof *c);
     c->shape = s->shape;
+    c->method = (int)s->method;
     c->lillis = s->method == FIT_METHOD_LILLIS;
     c->min_bins = c->lillis ? LILLIS_MIN_BINS : 1;
     c->de.dim = LCG_DIM;
@@ -115,7 +117,7 @@ static inline int lcg_prepare_reuse(const lcg_config *c, const losscone_sweep *s
     }
     losscone_settings s;
     losscone_settings_init(&s);
-    s.method = c->lillis ? FIT_METHOD_LILLIS : FIT_METHOD_HALEKAS;
+    s.method = (fit_method)c->method;
     s.shape = c->shape;
     losscone_prepare_chi2(&s, sw, p);
     return p->n_bins > 0 && p->n_bins >= c->min_bins;

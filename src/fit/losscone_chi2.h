@@ -1,7 +1,12 @@
 /* Loss-cone chi2 of one sweep for many candidates, exact and fast
  * (docs/physics.md §4.3, "algorithmic freedom"). A sweep is prepared once: its
  * masked bins, per row sorted by pitch, with prefix sums of the data value
- * v (ln(norm+EPS) for halekas, norm for lillis) and of v². Without the beam
+ * v (ln(norm+EPS) for halekas, norm for lillis) and of v². The counts
+ * objective (consistent physics, docs/physics-modes.md "Surface potential")
+ * is the Poisson deviance Σ 2[k ln(k/μ) − k + μ], μ = n·model, n the
+ * row's incident count rate times the bin's exposure: its prefix sums are
+ * of k ln(k/n) − k, k and n, so a segment of constant model m costs
+ * 2[S0 − ln(m)·Sk + m·Sn]. Without the beam
  * a row's model takes two values split by the cone edge, so the row's chi2
  * is one binary search plus prefix-sum algebra; bins near 180° where the
  * beam is non-negligible (A·g > 1e-17) are evaluated one by one. The
@@ -40,9 +45,11 @@ typedef struct {
     double gauss[LC_MAX_BINS]; /* exp(-½((pitch-180)/σ_α)²): the beam's pitch factor
                                   (0 beyond LC_BEAM_PITCH_ZMAX σ_α) */
     double sin2[LC_MAX_BINS];  /* sin²(pitch) above 90° (the cone test without asin), else 1 */
+    double expn[LC_MAX_BINS];  /* counts: n, the expected counts at model 1; value = k */
     /* prefix sums with a leading zero per row: index row_start[r] + r + k */
     double sum1[LC_MAX_BINS + LP_N_ENERGIES];
     double sum2[LC_MAX_BINS + LP_N_ENERGIES];
+    double sum0[LC_MAX_BINS + LP_N_ENERGIES]; /* counts: Σ k ln(k/n) − k (sum1 Σk, sum2 Σn) */
 } lc_prepared;
 
 /* Mask of one bin (docs/physics.md §4.3), shared by the CPU fitter and the CUDA kernels: the pitch
@@ -60,6 +67,45 @@ LP_HD int lc_bin_masked(int lillis, double energy, double u_sc, double pitch, do
         return 0;
     double q = flux / row_max_incident;
     return q > LILLIS_RATIO_LO && q < LILLIS_RATIO_HI;
+}
+
+/* Counts of a bin: flux·G·E·t_c, rounded (the counts the flux came from,
+ * docs/physics.md §1); negative fluxes count 0. */
+LP_HD double lc_counts(double flux, double energy, double integration_s)
+{
+    return rint((flux > 0.0 ? flux : 0.0) * LP_GEOM_FACTOR * energy * integration_s);
+}
+
+/* Incident count rate of a row for the counts objective: Σk / Σ G·E·t_c
+ * over the channels with pitch < 90° (model 1 there, whatever U, r, A),
+ * the maximum-likelihood flux per sr of the ambient electrons; 0 when no
+ * such channel counted anything. */
+LP_HD double lc_row_rate(const double *flux, const double *pitch_deg, const double *integration_s,
+                         double energy)
+{
+    double k = 0.0, e = 0.0;
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        if (pitch_deg[c] < 90.0 && isfinite(flux[c]) && integration_s[c] > 0.0) {
+            k += lc_counts(flux[c], energy, integration_s[c]);
+            e += LP_GEOM_FACTOR * energy * integration_s[c];
+        }
+    return k > 0.0 && e > 0.0 ? k / e : 0.0;
+}
+
+/* Mask of the counts objective: the pitch finite, valid(E), a finite
+ * flux (zero counts included: they are data), an exposure, and a row that
+ * counted incident electrons. */
+LP_HD int lc_bin_masked_counts(double energy, double u_sc, double pitch, double flux,
+                               double integration_s, double row_rate)
+{
+    return isfinite(pitch) && losscone_energy_valid(energy, u_sc) && isfinite(flux) &&
+           integration_s > 0.0 && row_rate > 0.0;
+}
+
+/* k ln(k/n) − k of a counts bin (0 ln 0 = 0). */
+LP_HD double lc_counts_c0(double k, double n)
+{
+    return k > 0.0 ? k * log(k / n) - k : 0.0;
 }
 
 /* Largest finite raw flux over the incident channels (pitch < 90 deg) of a
@@ -93,10 +139,18 @@ LP_HD double lc_term(int method, double v, double model)
                                        : losscone_term_halekas(v, model);
 }
 
-/* Model value as it enters the term: ln(m+EPS) for halekas, m for lillis. */
+/* Model value as it enters the term: ln(m+EPS) for halekas, m for lillis
+ * and counts. */
 LP_HD double lc_model_value(int method, double model)
 {
-    return method == FIT_METHOD_LILLIS ? model : log(model + LP_EPS);
+    return method != FIT_METHOD_HALEKAS ? model : log(model + LP_EPS);
+}
+
+/* ln(model) where the counts objective needs it (0 for the others, which
+ * do not read it). */
+LP_HD double lc_model_log(int method, double model)
+{
+    return method == FIT_METHOD_COUNTS ? log(model) : 0.0;
 }
 
 /* log1p(t) for small t >= 0 by its Taylor series, truncated where the
@@ -158,13 +212,17 @@ LP_HD int lc_lower_bound(const double *pitch, int lo, int hi, double x)
     return lo;
 }
 
-/* Sum of (v - c)² over bins [a, b) of row r via the prefix sums. */
-LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c)
+/* Sum of the terms over bins [a, b) of row r with the model value c
+ * (lc_model_value; lc its ln for counts) via the prefix sums: (v - c)²,
+ * or the counts deviance 2[k ln(k/n) − k − k ln c + n c]. */
+LP_HD double lc_segment(const lc_prepared *p, int r, int a, int b, double c, double lc)
 {
     if (b <= a)
         return 0.0;
     int ia = a + r, ib = b + r; /* bin i of row r has its prefix at i + r */
     double s1 = p->sum1[ib] - p->sum1[ia], s2 = p->sum2[ib] - p->sum2[ia];
+    if (p->method == FIT_METHOD_COUNTS)
+        return 2.0 * ((p->sum0[ib] - p->sum0[ia]) - lc * s1 + c * s2);
     return s2 - 2.0 * c * s1 + (double)(b - a) * c * c;
 }
 
@@ -210,10 +268,22 @@ LP_HD int lc_row_split(const lc_prepared *p, int row, double x)
  * ln(base + beam + EPS) = c + log1p(t) with t = beam / (base + EPS): a short
  * series while t is small (most beam bins; t grows with pitch along the
  * row, so the series bins come first), a log1p beyond. */
-LP_HD double lc_beam_segment(const lc_prepared *p, int method, int a, int b, double base, double c,
-                             double g)
+LP_HD double lc_beam_segment(const lc_prepared *p, int method, int row, int a, int b, double base,
+                             double c, double lc, double g)
 {
     double total = 0.0;
+    if (method == FIT_METHOD_COUNTS) {
+        /* 2[c0 − k ln(base) − k log1p(t) + n base + n·g·gauss], t = g·gauss/base:
+         * the no-beam segment plus a correction per bin (no log where k = 0) */
+        const double scale = g / base;
+        for (int i = a; i < b; i++) {
+            double d = p->expn[i] * (g * p->gauss[i]);
+            if (p->value[i] > 0.0)
+                d -= p->value[i] * lc_log1p_beam(scale * p->gauss[i]);
+            total += d;
+        }
+        return lc_segment(p, row, a, b, c, lc) + 2.0 * total;
+    }
     if (method == FIT_METHOD_LILLIS) {
         for (int i = a; i < b; i++) {
             double d = p->value[i] - (base + g * p->gauss[i]);
@@ -262,6 +332,7 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
+    const double l_in = lc_model_log(m, 1.0), l_out = lc_model_log(m, s->background);
     const double du = p->u_sc - u;
     const int beam_on = a > 0.0 && s->beam_width_ev > 0.0 && du > 0.0;
     const double center = du > s->beam_width_ev ? du : s->beam_width_ev;
@@ -291,7 +362,7 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
         }
         int k = lc_row_split(p, row, x); /* [lo,k): inside (model 1) */
         int kn = k < j ? k : j;
-        total += lc_segment(p, row, lo, kn, c_in) + lc_segment(p, row, kn, j, c_out);
+        total += lc_segment(p, row, lo, kn, c_in, l_in) + lc_segment(p, row, kn, j, c_out, l_out);
         if (total > bound)
             return total;
         if (j < hi) {
@@ -303,9 +374,9 @@ LP_HD double lc_chi2_sum_bounded(const lc_prepared *p, const losscone_shape *s, 
         }
     }
     for (int b = 0; b < n_beam && !(total > bound); b++) {
-        int hi = p->row_start[beam_row[b] + 1];
-        total += lc_beam_segment(p, m, beam_j[b], beam_k[b], 1.0, c_in, beam_g[b]);
-        total += lc_beam_segment(p, m, beam_k[b], hi, s->background, c_out, beam_g[b]);
+        const int row = beam_row[b], hi = p->row_start[row + 1];
+        total += lc_beam_segment(p, m, row, beam_j[b], beam_k[b], 1.0, c_in, l_in, beam_g[b]);
+        total += lc_beam_segment(p, m, row, beam_k[b], hi, s->background, c_out, l_out, beam_g[b]);
     }
     return total;
 }

@@ -54,6 +54,8 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
     out->sweep_id = sweep_id;
     out->n_rows = n_rows;
     out->u_sc = u_sc;
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        out->integration_s[c] = inst->integration_s[c];
     for (int r = 0; r < LP_N_ENERGIES; r++) {
         out->energy[r] = r < n_rows ? energy[r] : NAN;
         for (int c = 0; c < LP_N_CHANNELS; c++) {
@@ -73,6 +75,9 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
 static int bin_masked(const losscone_settings *s, const losscone_sweep *sw, int r, int c,
                       double row_max_incident)
 {
+    if (s->method == FIT_METHOD_COUNTS) /* row_max_incident: the row's rate */
+        return lc_bin_masked_counts(sw->energy[r], sw->u_sc, sw->pitch_deg[r][c], sw->flux[r][c],
+                                    sw->integration_s[c], row_max_incident);
     return lc_bin_masked(s->method == FIT_METHOD_LILLIS, sw->energy[r], sw->u_sc,
                          sw->pitch_deg[r][c], sw->norm[r][c], sw->flux[r][c], row_max_incident);
 }
@@ -80,6 +85,15 @@ static int bin_masked(const losscone_settings *s, const losscone_sweep *sw, int 
 static double row_max_incident(const losscone_sweep *sw, int r)
 {
     return lc_row_max_incident(sw->flux[r], sw->pitch_deg[r]);
+}
+
+/* What bin_masked needs of a row: lillis its largest incident flux,
+ * counts its incident count rate, halekas nothing. */
+static double row_stat(const losscone_settings *s, const losscone_sweep *sw, int r)
+{
+    if (s->method == FIT_METHOD_COUNTS)
+        return lc_row_rate(sw->flux[r], sw->pitch_deg[r], sw->integration_s, sw->energy[r]);
+    return s->method == FIT_METHOD_LILLIS ? row_max_incident(sw, r) : 0.0;
 }
 
 /* Pitch key with NaN last. */
@@ -117,17 +131,24 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
         p->energy[r] = sw->energy[r];
         p->row_start[r] = n;
         p->row_obl[r] = n;
-        double mx = s->method == FIT_METHOD_LILLIS ? row_max_incident(sw, r) : 0.0;
-        double s1 = 0.0, s2 = 0.0;
+        const double mx = row_stat(s, sw, r);
+        const int counts = s->method == FIT_METHOD_COUNTS;
+        double s0 = 0.0, s1 = 0.0, s2 = 0.0;
+        p->sum0[n + r] = 0.0;
         p->sum1[n + r] = 0.0;
         p->sum2[n + r] = 0.0;
         for (int i = 0; i < LP_N_CHANNELS; i++) {
             const int c = order[i];
             if (!bin_masked(s, sw, r, c, mx))
                 continue;
-            const double v = lc_value(p->method, sw->norm[r][c]);
+            const double v = counts ? lc_counts(sw->flux[r][c], sw->energy[r], sw->integration_s[c])
+                                    : lc_value(p->method, sw->norm[r][c]);
+            /* counts: n = rate · G·E·t_c */
+            const double en =
+                counts ? mx * (LP_GEOM_FACTOR * sw->energy[r] * sw->integration_s[c]) : 0.0;
             p->pitch[n] = pitch[c];
             p->value[n] = v;
+            p->expn[n] = en;
             p->gauss[n] = 180.0 - pitch[c] < LC_BEAM_PITCH_ZMAX * s->shape.beam_sigma_deg
                               ? lc_beam_pitch_factor(&s->shape, pitch[c])
                               : 0.0;
@@ -138,9 +159,16 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
                 p->sin2[n] = 1.0;
                 p->row_obl[r] = n + 1;
             }
-            s1 += v;
-            s2 += v * v;
+            if (counts) {
+                s0 += lc_counts_c0(v, en);
+                s1 += v;
+                s2 += en;
+            } else {
+                s1 += v;
+                s2 += v * v;
+            }
             n++;
+            p->sum0[n + r] = s0;
             p->sum1[n + r] = s1;
             p->sum2[n + r] = s2;
         }
@@ -165,12 +193,19 @@ double losscone_chi2_brute(const losscone_settings *s, const losscone_sweep *sw,
     double total = 0.0;
     int n = 0;
     for (int row = 0; row < sw->n_rows; row++) {
-        double mx = s->method == FIT_METHOD_LILLIS ? row_max_incident(sw, row) : 0.0;
+        double mx = row_stat(s, sw, row);
         for (int c = 0; c < LP_N_CHANNELS; c++) {
             if (!bin_masked(s, sw, row, c, mx))
                 continue;
             double model = losscone_model(&s->shape, sw->energy[row], sw->pitch_deg[row][c],
                                           sw->u_sc, u, r, a);
+            if (s->method == FIT_METHOD_COUNTS) { /* Poisson deviance, bin by bin */
+                double k = lc_counts(sw->flux[row][c], sw->energy[row], sw->integration_s[c]);
+                double mu = mx * LP_GEOM_FACTOR * sw->energy[row] * sw->integration_s[c] * model;
+                total += 2.0 * ((k > 0.0 ? k * log(k / mu) : 0.0) - k + mu);
+                n++;
+                continue;
+            }
             double v = lc_value((int)s->method, sw->norm[row][c]);
             total += lc_term((int)s->method, v, model);
             n++;

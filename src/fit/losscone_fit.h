@@ -48,7 +48,8 @@ typedef struct {
     double energy[LP_N_ENERGIES];
     double pitch_deg[LP_N_ENERGIES][LP_N_CHANNELS];
     double norm[LP_N_ENERGIES][LP_N_CHANNELS]; /* normalized flux */
-    double flux[LP_N_ENERGIES][LP_N_CHANNELS]; /* raw flux (lillis mask) */
+    double flux[LP_N_ENERGIES][LP_N_CHANNELS]; /* raw flux (lillis mask, counts) */
+    double integration_s[LP_N_CHANNELS];       /* t_c: counts = flux·G·E·t_c (counts) */
 } losscone_sweep;
 
 typedef enum {

@@ -62,6 +62,12 @@ LP_HD void lc_top_insert(double *top_f, int *top_i, int *n, int cap, double f, i
 LP_HD double lc_polish_term(const lc_prepared *p, int i, double base, double c_base, double g)
 {
     double d;
+    if (p->method == FIT_METHOD_COUNTS) { /* 2[k ln(k/μ) − k + μ], μ = n·model */
+        const double k = p->value[i], model = base + g * p->gauss[i];
+        const double lm = k > 0.0 ? k * log(model) : 0.0;
+        (void)c_base;
+        return 2.0 * (lc_counts_c0(k, p->expn[i]) - lm + p->expn[i] * model);
+    }
     if (p->method == FIT_METHOD_LILLIS) {
         d = p->value[i] - (base + g * p->gauss[i]);
     } else {
@@ -112,6 +118,7 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
+    const double l_in = lc_model_log(m, 1.0), l_out = lc_model_log(m, s->background);
     /* per row: next bin to cross, first bin above 90°, crossing of the
      * next bin; rows kept in `order` sorted by that crossing */
     int cur[LP_N_ENERGIES], first[LP_N_ENERGIES], order[LP_N_ENERGIES], n_act = 0;
@@ -133,7 +140,8 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
         beam_from[row] = jb;
         first[row] = p->row_obl[row];
         const int kn = k < jb ? k : jb;
-        total += lc_segment(p, row, b_lo, kn, c_in) + lc_segment(p, row, kn, jb, c_out);
+        total +=
+            lc_segment(p, row, b_lo, kn, c_in, l_in) + lc_segment(p, row, kn, jb, c_out, l_out);
         for (int i = jb; i < b_hi; i++)
             total += i < k ? lc_polish_term(p, i, 1.0, c_in, g)
                            : lc_polish_term(p, i, s->background, c_out, g);
@@ -162,7 +170,9 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
         }
         const int i = cur[row];
         const double g = g_row[row];
-        if (i < beam_from[row]) {
+        if (i < beam_from[row] && m == FIT_METHOD_COUNTS) {
+            total += 2.0 * (p->expn[i] * (c_out - c_in) - p->value[i] * (l_out - l_in));
+        } else if (i < beam_from[row]) {
             const double d_in = p->value[i] - c_in, d_out = p->value[i] - c_out;
             total += d_out * d_out - d_in * d_in;
         } else {
@@ -199,7 +209,7 @@ LP_HD double lc_polish_line(const lc_prepared *p, const losscone_shape *s, int w
 typedef struct {
     double fixed; /* bins the beam never reaches */
     int n;        /* rows the beam may reach */
-    int j[LP_N_ENERGIES], k[LP_N_ENERGIES], hi[LP_N_ENERGIES];
+    int row[LP_N_ENERGIES], j[LP_N_ENERGIES], k[LP_N_ENERGIES], hi[LP_N_ENERGIES];
     double e[LP_N_ENERGIES]; /* the row's beam energy factor at A = 1 */
 } lc_amp_ctx;
 
@@ -208,6 +218,7 @@ LP_HD void lc_amp_prepare(const lc_prepared *p, const losscone_shape *s, double 
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
+    const double l_in = lc_model_log(m, 1.0), l_out = lc_model_log(m, s->background);
     c->fixed = 0.0;
     c->n = 0;
     for (int row = 0; row < p->n_rows; row++) {
@@ -217,8 +228,10 @@ LP_HD void lc_amp_prepare(const lc_prepared *p, const losscone_shape *s, double 
         const double e = lc_polish_row_beam(p, s, row, u, 1.0);
         const int j = lc_beam_start(p, s, row, a_max * e); /* reach at the largest A */
         const int kn = k < j ? k : j;
-        c->fixed += lc_segment(p, row, lo, kn, c_in) + lc_segment(p, row, kn, j, c_out);
+        c->fixed +=
+            lc_segment(p, row, lo, kn, c_in, l_in) + lc_segment(p, row, kn, j, c_out, l_out);
         if (j < hi) {
+            c->row[c->n] = row;
             c->j[c->n] = j;
             c->k[c->n] = k > j ? k : j;
             c->hi[c->n] = hi;
@@ -233,11 +246,13 @@ LP_HD double lc_amp_chi2(const lc_prepared *p, const losscone_shape *s, const lc
 {
     const int m = p->method;
     const double c_in = lc_model_value(m, 1.0), c_out = lc_model_value(m, s->background);
+    const double l_in = lc_model_log(m, 1.0), l_out = lc_model_log(m, s->background);
     double total = c->fixed;
     for (int q = 0; q < c->n; q++) {
         const double g = a * c->e[q];
-        total += lc_beam_segment(p, m, c->j[q], c->k[q], 1.0, c_in, g) +
-                 lc_beam_segment(p, m, c->k[q], c->hi[q], s->background, c_out, g);
+        total +=
+            lc_beam_segment(p, m, c->row[q], c->j[q], c->k[q], 1.0, c_in, l_in, g) +
+            lc_beam_segment(p, m, c->row[q], c->k[q], c->hi[q], s->background, c_out, l_out, g);
     }
     return total / lc_chi2_scale(p);
 }

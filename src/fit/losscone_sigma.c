@@ -15,13 +15,33 @@
 #define LCS_BISECT 14
 #define LCS_MAX_DOUBLINGS 16
 
-/* chi2 at u with r re-fitted exactly (the amplitude held). */
+/* chi2 at u with r re-fitted exactly (the amplitude held). The counts
+ * objective re-fits the beam amplitude too, then r again: the beam's
+ * energy moves with u (centre U_sc - u, 15 eV wide), so with the amplitude
+ * held the profile would measure the beam's shape, not the data's
+ * information on u. */
 static double profile_at(const lc_prepared *p, const losscone_settings *s, double u, double r,
                          double a)
 {
     double rb = lc_polish_line(p, &s->shape, LC_LINE_R, u, r, a, s->r_min, s->r_max);
     double f = lc_chi2(p, &s->shape, u, rb, a), f0 = lc_chi2(p, &s->shape, u, r, a);
-    return f < f0 ? f : f0;
+    if (f0 < f) {
+        f = f0;
+        rb = r;
+    }
+    if (s->method != FIT_METHOD_COUNTS || s->beam_amp_fixed)
+        return f;
+    double alo = s->a_min, ahi = s->a_max;
+    double ab = lc_polish_amp(p, &s->shape, u, rb, alo, ahi);
+    double fa = lc_chi2(p, &s->shape, u, rb, ab);
+    if (fa < f) {
+        f = fa;
+        a = ab;
+        double r2 = lc_polish_line(p, &s->shape, LC_LINE_R, u, rb, a, s->r_min, s->r_max);
+        double f2 = lc_chi2(p, &s->shape, u, r2, a);
+        f = f2 < f ? f2 : f;
+    }
+    return f;
 }
 
 /* Distance from u0 to where the profile first exceeds `lim`, towards dir. */
@@ -85,6 +105,12 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
     double u = r->u_surface, rr = r->bs_over_bm, a = r->beam_amp;
     double f0 = lc_chi2(p, &s->shape, u, rr, a);
     double var = f0 / (p->n_bins - 3);
+    /* counts: a Poisson deviance, so Δ = 1 is 1σ; scaled by the deviance
+     * per degree of freedom where that exceeds 1 (scatter beyond counting
+     * noise, quasi-Poisson) — below 1 at low counts, where it is no
+     * estimate of the scatter */
+    if (s->method == FIT_METHOD_COUNTS)
+        var = var > 1.0 ? var : 1.0;
     if (!(var > 0.0) || !isfinite(var))
         goto done;
     double lim = f0 + var;

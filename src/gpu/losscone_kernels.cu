@@ -302,8 +302,8 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
         job.lhs = lhs;
         job.smem = lay.total;
         const gpu_batch_ops ops = {lc_alloc<P>, lc_release<P>, lc_chunk<P>};
-        long batch =
-            gpu_policy_batch_size(free_b, gpu_plan_losscone_bytes(st->prec), st->batch_override);
+        long batch = gpu_policy_batch_size(free_b, sizeof(sweep_t) + sizeof(losscone_result),
+                                           st->batch_override);
         gpu_batch_report rep;
         status = gpu_batch_drive(&ops, &job, idx, n_fit, batch, &rep, err);
         st->last_batch = rep.batch;
@@ -321,6 +321,10 @@ lp_status gpu_losscone_run(gpu_state *st, const losscone_settings *s, const loss
 {
     if (n > (size_t)1 << 31)
         return lp_error_set(err, LP_ERR_RANGE, "too many sweeps for one GPU job (%zu)", n);
+    /* The counts objective (consistent physics) exists in the fp64 layout
+     * only (fit/losscone_chi2.h): it runs there whatever the dtype. */
+    if (s->method == FIT_METHOD_COUNTS)
+        return lc_run<prec_f64>(st, s, sweeps, n, out, err);
     switch (st->prec) {
     case GPU_PREC_FP64: return lc_run<prec_f64>(st, s, sweeps, n, out, err);
     case GPU_PREC_FP32: return lc_run<prec_f32>(st, s, sweeps, n, out, err);

@@ -224,6 +224,9 @@ static lp_status batch_setup(batch_context *ctx, const char *out_path, int n_lsk
         return st;
     losscone_settings_init(&ctx->lc);
     ctx->lc.method = o->method;
+    /* consistent physics fits the counts, not ln(norm) (docs/physics-modes.md) */
+    if (o->physics == PHYSICS_CONSISTENT && o->method == FIT_METHOD_HALEKAS)
+        ctx->lc.method = FIT_METHOD_COUNTS;
     ctx->lc.seed = o->seed;
     ctx->lc.beam_amp_fixed = o->beam_amp_fixed_set;
     ctx->lc.beam_amp = o->beam_amp_fixed;
