@@ -18,8 +18,8 @@ static lp_status cpu_losscone(fit_backend *be, void *state, const losscone_setti
     return losscone_fit_cpu(s, sweeps, n, be->threads, out, err);
 }
 
-static lp_status cpu_kappa(fit_backend *be, void *state, const kappa_settings *s, const kappa_data *data,
-                           size_t n, kappa_result *out, lp_error *err)
+static lp_status cpu_kappa(fit_backend *be, void *state, const kappa_settings *s,
+                           const kappa_data *data, size_t n, kappa_result *out, lp_error *err)
 {
     (void)state;
     return kappa_fit_cpu(s, data, n, be->threads, out, err);
@@ -50,7 +50,8 @@ static lp_status cpu_scpot(fit_backend *be, void *state, const scb_config *c,
     return LP_OK;
 }
 
-static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy, cpu_scpot, NULL, NULL};
+static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy,
+                                        cpu_scpot,    NULL,      NULL};
 
 fit_backend *fit_backend_cpu_create(int threads)
 {

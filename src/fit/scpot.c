@@ -166,8 +166,8 @@ static void consistent_result(const scb_result *r, scpot_result *o)
 }
 
 lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
-                                            const scpot_sweep *sweeps, size_t n,
-                                            scpot_result *out, lp_error *err)
+                                            const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                            lp_error *err)
 {
     scb_sweep *sw = calloc(n ? n : 1, sizeof *sw);
     scb_result *res = malloc((n ? n : 1) * sizeof *res);

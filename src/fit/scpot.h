@@ -61,8 +61,8 @@ lp_status scpot_session_estimate(fit_session *sess, const er_instrument *inst,
                                  const scpot_sweep *sweeps, size_t n, scpot_result *out,
                                  lp_error *err);
 lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
-                                            const scpot_sweep *sweeps, size_t n,
-                                            scpot_result *out, lp_error *err);
+                                            const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                            lp_error *err);
 
 /* Environment class of docs/physics.md §8 from footpoint illumination and T_e. */
 int environment_class(int footpoint_sunlit, double te_ev);

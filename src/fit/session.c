@@ -90,8 +90,8 @@ lp_status fit_session_losscone(fit_session *sess, const losscone_sweep *sweeps, 
     return LP_OK;
 }
 
-lp_status fit_session_kappa(fit_session *sess, const kappa_data *data, size_t n,
-                            kappa_result *out, lp_error *err)
+lp_status fit_session_kappa(fit_session *sess, const kappa_data *data, size_t n, kappa_result *out,
+                            lp_error *err)
 {
     for (size_t at = 0; at < n;) {
         size_t m = piece(sess, n - at);

@@ -42,8 +42,8 @@ fit_backend *fit_session_backend(fit_session *sess);
 /* n prepared sweeps (n may be 0) through the session's backend. */
 lp_status fit_session_losscone(fit_session *sess, const losscone_sweep *sweeps, size_t n,
                                losscone_result *out, lp_error *err);
-lp_status fit_session_kappa(fit_session *sess, const kappa_data *data, size_t n,
-                            kappa_result *out, lp_error *err);
+lp_status fit_session_kappa(fit_session *sess, const kappa_data *data, size_t n, kappa_result *out,
+                            lp_error *err);
 lp_status fit_session_scpot(fit_session *sess, const scb_sweep *sweeps, size_t n, scb_result *out,
                             lp_error *err);
 

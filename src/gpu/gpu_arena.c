@@ -31,16 +31,16 @@ static void buffer_release(gpu_arena *a, int id)
 static lp_status buffer_reserve(gpu_arena *a, int id, size_t bytes, lp_error *err)
 {
     gpu_buffer *b = &a->buf[id];
-    if (b->ptr && b->bytes >= bytes)
+    if (bytes == 0 || (b->ptr && b->bytes >= bytes))
         return LP_OK;
     buffer_release(a, id); /* its memory may be needed for the larger one */
     const gpu_allocator *al = is_device(id) ? &a->device : &a->host;
     void *p = NULL;
-    lp_status st = al->alloc(al->ctx, bytes ? bytes : 1, &p, err);
+    lp_status st = al->alloc(al->ctx, bytes, &p, err);
     if (st != LP_OK)
         return st;
     b->ptr = p;
-    b->bytes = bytes ? bytes : 1;
+    b->bytes = bytes;
     a->allocations++;
     return LP_OK;
 }
@@ -76,8 +76,7 @@ size_t gpu_arena_device_bytes(const gpu_arena *a)
     return s;
 }
 
-long gpu_arena_plan(const gpu_arena *a, size_t free_mem, size_t item_bytes, long override,
-                    size_t n)
+long gpu_arena_plan(const gpu_arena *a, size_t free_mem, size_t item_bytes, long override, size_t n)
 {
     size_t held = gpu_arena_device_bytes(a);
     size_t avail = free_mem > SIZE_MAX - held ? SIZE_MAX : free_mem + held;

@@ -170,8 +170,8 @@ void gpu_destroy(fit_backend *be)
     be->impl = NULL;
 }
 
-const fit_backend_ops gpu_ops = {gpu_losscone_op,     gpu_kappa_op,        gpu_destroy,
-                                 gpu_scpot_op,        gpu_session_open_op, gpu_session_close_op};
+const fit_backend_ops gpu_ops = {gpu_losscone_op, gpu_kappa_op,        gpu_destroy,
+                                 gpu_scpot_op,    gpu_session_open_op, gpu_session_close_op};
 
 } // namespace
 

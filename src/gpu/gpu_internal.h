@@ -55,14 +55,15 @@ lp_status gpu_session_reserve(gpu_state *st, gpu_session *sess, long batch, size
  * the session's buffers and stream. LP_ERR_DEVICE on a CUDA error, LP_ERR_UNSUPPORTED when the
  * settings need more shared memory than the device has, LP_ERR_NOMEM when
  * even a batch of one does not fit: the caller then uses the CPU. */
-lp_status gpu_losscone_run(gpu_state *st, gpu_session *sess, const losscone_settings *s, const losscone_sweep *sweeps,
-                           size_t n, losscone_result *out, lp_error *err);
-lp_status gpu_kappa_run(gpu_state *st, gpu_session *sess, const kappa_settings *s, const kappa_data *data, size_t n,
-                        kappa_result *out, lp_error *err);
+lp_status gpu_losscone_run(gpu_state *st, gpu_session *sess, const losscone_settings *s,
+                           const losscone_sweep *sweeps, size_t n, losscone_result *out,
+                           lp_error *err);
+lp_status gpu_kappa_run(gpu_state *st, gpu_session *sess, const kappa_settings *s,
+                        const kappa_data *data, size_t n, kappa_result *out, lp_error *err);
 /* The consistent U_sc estimator, one thread per sweep (scpot_kernels.cu);
  * LP_ERR_DEVICE on a CUDA error, LP_ERR_NOMEM when one sweep does not fit. */
-lp_status gpu_scpot_run(gpu_state *st, gpu_session *sess, const scb_config *c, const scb_sweep *sweeps, size_t n,
-                        scb_result *out, lp_error *err);
+lp_status gpu_scpot_run(gpu_state *st, gpu_session *sess, const scb_config *c,
+                        const scb_sweep *sweeps, size_t n, scb_result *out, lp_error *err);
 
 /* Start-up checks that the kernels have an image for the current device. */
 lp_status gpu_losscone_probe(lp_error *err);

@@ -137,8 +137,8 @@ lp_status kg_chunk(void *vctx, const size_t *idx, size_t cnt, lp_error *err)
 
 } // namespace
 
-lp_status gpu_kappa_run(gpu_state *st, gpu_session *sess, const kappa_settings *s, const kappa_data *data, size_t n,
-                        kappa_result *out, lp_error *err)
+lp_status gpu_kappa_run(gpu_state *st, gpu_session *sess, const kappa_settings *s,
+                        const kappa_data *data, size_t n, kappa_result *out, lp_error *err)
 {
     static_assert(sizeof(kg_sweep) % 8 == 0, "packed sweep must be whole 8-byte words");
     if (n > (size_t)1 << 31)

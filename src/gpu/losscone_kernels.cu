@@ -221,8 +221,8 @@ template <class P> lp_status lc_chunk(void *vctx, const size_t *idx, size_t cnt,
 }
 
 template <class P>
-lp_status lc_run(gpu_state *st, gpu_session *sess, const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
-                 losscone_result *out, lp_error *err)
+lp_status lc_run(gpu_state *st, gpu_session *sess, const losscone_settings *s,
+                 const losscone_sweep *sweeps, size_t n, losscone_result *out, lp_error *err)
 {
     typedef typename P::sweep sweep_t;
     static_assert(sizeof(sweep_t) % 8 == 0, "packed sweep must be whole 8-byte words");
@@ -296,8 +296,9 @@ lp_status lc_run(gpu_state *st, gpu_session *sess, const losscone_settings *s, c
 
 } // namespace
 
-lp_status gpu_losscone_run(gpu_state *st, gpu_session *sess, const losscone_settings *s, const losscone_sweep *sweeps,
-                           size_t n, losscone_result *out, lp_error *err)
+lp_status gpu_losscone_run(gpu_state *st, gpu_session *sess, const losscone_settings *s,
+                           const losscone_sweep *sweeps, size_t n, losscone_result *out,
+                           lp_error *err)
 {
     if (n > (size_t)1 << 31)
         return lp_error_set(err, LP_ERR_RANGE, "too many sweeps for one GPU job (%zu)", n);
