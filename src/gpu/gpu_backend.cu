@@ -91,7 +91,7 @@ lp_status gpu_losscone_op(fit_backend *be, void *state, const losscone_settings 
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        gpu_session *sess, *tmp;
+        gpu_session *sess = NULL, *tmp = NULL;
         lp_status rc = LP_ERR_DEVICE;
         if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
             rc = gpu_losscone_run(st, sess, s, sweeps, n, out, &why);
@@ -109,7 +109,7 @@ lp_status gpu_kappa_op(fit_backend *be, void *state, const kappa_settings *s,
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        gpu_session *sess, *tmp;
+        gpu_session *sess = NULL, *tmp = NULL;
         lp_status rc = LP_ERR_DEVICE;
         if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
             rc = gpu_kappa_run(st, sess, s, data, n, out, &why);
@@ -127,7 +127,7 @@ lp_status gpu_scpot_op(fit_backend *be, void *state, const scb_config *c, const 
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        gpu_session *sess, *tmp;
+        gpu_session *sess = NULL, *tmp = NULL;
         lp_status rc = LP_ERR_DEVICE;
         if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
             rc = gpu_scpot_run(st, sess, c, sweeps, n, out, &why);
