@@ -1,5 +1,6 @@
-/* lpmap_session_*: a fitting backend (CPU, or GPU through gpu/) created
- * once with the run's settings, then U_sc and loss-cone fits of sweep
+/* lpmap_session_*: a fitting backend (CPU, or GPU through gpu/) and a
+ * fit session on it (fit/session.h: settings, device buffers and stream
+ * kept between calls) created once with the run's settings, then U_sc and loss-cone fits of sweep
  * ranges prepared exactly as the batch stages prepare them
  * (pipeline/scpot_stage.c, pipeline/fit_stage.c), minus SPICE geometry:
  * the caller gives the illumination, and pitch angles use b = -B/|B|. */
@@ -11,6 +12,7 @@
 #include "fit/backend.h"
 #include "fit/losscone_fit.h"
 #include "fit/scpot.h"
+#include "fit/session.h"
 #include "gpu/backend_devices.h"
 #include "gpu/backend_select.h"
 #include "gpu/gpu_backend.h"
@@ -19,6 +21,7 @@
 struct lpmap_session {
     lpmap_settings settings;
     fit_backend *backend;
+    fit_session *fit; /* the settings below and the backend's per-session state */
     losscone_settings lc;
     kappa_settings ks;
 };
@@ -108,6 +111,15 @@ lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
     ss->lc.emit_u_width_qc = 0;
     kappa_settings_init(&ss->ks);
     ss->ks.seed = s->seed;
+    fit_session_settings fs;
+    fit_session_settings_init(&fs);
+    fs.lc = ss->lc;
+    fs.ks = ss->ks;
+    fs.scb.reject_phi = SCPOT_REJECT_PHI_DEFAULT;
+    if (!(ss->fit = fit_session_create(ss->backend, &fs, &err))) {
+        lpmap_session_free(ss);
+        return api_fail(&err);
+    }
     *out = ss;
     return LPMAP_OK;
 }
@@ -116,6 +128,7 @@ void lpmap_session_free(lpmap_session *ss)
 {
     if (!ss)
         return;
+    fit_session_free(ss->fit);
     fit_backend_free(ss->backend);
     free(ss);
 }
@@ -177,9 +190,8 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
     lp_error err;
     lp_error_clear(&err);
     lp_status st = ss->settings.physics == LPMAP_PHYSICS_REFERENCE
-                       ? scpot_estimate(ss->backend, &ss->ks, &sw->inst, scp, n, res, &err)
-                       : scpot_estimate_consistent(ss->backend, &sw->inst, SCPOT_REJECT_PHI_DEFAULT,
-                                                   scp, n, res, &err);
+                       ? scpot_session_estimate(ss->fit, &sw->inst, scp, n, res, &err)
+                       : scpot_session_estimate_consistent(ss->fit, &sw->inst, scp, n, res, &err);
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
             out[k] = (lpmap_usc_result){res[k].u_sc,  res[k].te_ev,           res[k].density,
@@ -220,7 +232,7 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
     }
     lp_error err;
     lp_error_clear(&err);
-    lp_status st = fit_backend_losscone(ss->backend, &ss->lc, lcs, n, res, &err);
+    lp_status st = fit_session_losscone(ss->fit, lcs, n, res, &err);
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
             out[k] = (lpmap_losscone_result){res[k].u_surface,       res[k].bs_over_bm,

@@ -10,16 +10,18 @@
 #include "core/log.h"
 #include "fit/backend_impl.h"
 
-static lp_status cpu_losscone(fit_backend *be, const losscone_settings *s,
+static lp_status cpu_losscone(fit_backend *be, void *state, const losscone_settings *s,
                               const losscone_sweep *sweeps, size_t n, losscone_result *out,
                               lp_error *err)
 {
+    (void)state; /* the CPU needs no per-session state */
     return losscone_fit_cpu(s, sweeps, n, be->threads, out, err);
 }
 
-static lp_status cpu_kappa(fit_backend *be, const kappa_settings *s, const kappa_data *data,
-                           size_t n, kappa_result *out, lp_error *err)
+static lp_status cpu_kappa(fit_backend *be, void *state, const kappa_settings *s,
+                           const kappa_data *data, size_t n, kappa_result *out, lp_error *err)
 {
+    (void)state;
     return kappa_fit_cpu(s, data, n, be->threads, out, err);
 }
 
@@ -28,9 +30,10 @@ static void cpu_destroy(fit_backend *be)
     (void)be;
 }
 
-static lp_status cpu_scpot(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
-                           scb_result *out, lp_error *err)
+static lp_status cpu_scpot(fit_backend *be, void *state, const scb_config *c,
+                           const scb_sweep *sweeps, size_t n, scb_result *out, lp_error *err)
 {
+    (void)state;
     int threads = be->threads > 0 ? be->threads : omp_get_max_threads();
     int cancelled = 0;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 4) reduction(| : cancelled)
@@ -47,7 +50,8 @@ static lp_status cpu_scpot(fit_backend *be, const scb_config *c, const scb_sweep
     return LP_OK;
 }
 
-static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy, cpu_scpot};
+static const fit_backend_ops cpu_ops = {cpu_losscone, cpu_kappa, cpu_destroy,
+                                        cpu_scpot,    NULL,      NULL};
 
 fit_backend *fit_backend_cpu_create(int threads)
 {
@@ -83,13 +87,13 @@ lp_status fit_backend_losscone(fit_backend *be, const losscone_settings *s,
                                const losscone_sweep *sweeps, size_t n, losscone_result *out,
                                lp_error *err)
 {
-    return be->ops->losscone(be, s, sweeps, n, out, err);
+    return be->ops->losscone(be, NULL, s, sweeps, n, out, err);
 }
 
 lp_status fit_backend_kappa(fit_backend *be, const kappa_settings *s, const kappa_data *data,
                             size_t n, kappa_result *out, lp_error *err)
 {
-    return be->ops->kappa(be, s, data, n, out, err);
+    return be->ops->kappa(be, NULL, s, data, n, out, err);
 }
 
 lp_status fit_backend_scpot(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
@@ -97,7 +101,5 @@ lp_status fit_backend_scpot(fit_backend *be, const scb_config *c, const scb_swee
 {
     if (n == 0)
         return LP_OK;
-    if (be->cpu && (long)n < be->min_gpu_sweeps)
-        be = be->cpu;
-    return be->ops->scpot(be, c, sweeps, n, out, err);
+    return be->ops->scpot(be, NULL, c, sweeps, n, out, err);
 }

@@ -1,6 +1,8 @@
-/* The fitter interface (like ggml's backends): the pipeline hands batches
- * of prepared sweeps to "the fitter" and gets results back. The CPU backend
- * (backend_cpu.c) and the CUDA backend (src/gpu) implement it.
+/* The fitter interface (like ggml's backends): the CPU backend (backend.c)
+ * and the CUDA backend (src/gpu) implement it. A run creates one backend
+ * and one fit session on it (fit/session.h), which is what the pipeline
+ * and the C API call; the one-shot fit_backend_* calls below remain for
+ * the benches and tests (on a GPU each sets up and frees its buffers).
  * API pinned by the integrator. */
 #ifndef LPMAP_FIT_BACKEND_H
 #define LPMAP_FIT_BACKEND_H

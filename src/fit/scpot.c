@@ -27,9 +27,9 @@ int environment_class(int footpoint_sunlit, double te_ev)
     return ENV_PLASMA_SHEET;
 }
 
-static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
-                          const scpot_sweep *sweeps, size_t n, scpot_result *out, kappa_data *data,
-                          kappa_result *fit, size_t *refit_of, lp_error *err)
+static lp_status estimate(fit_session *sess, const er_instrument *inst, const scpot_sweep *sweeps,
+                          size_t n, scpot_result *out, kappa_data *data, kappa_result *fit,
+                          size_t *refit_of, lp_error *err)
 {
     lp_status st;
     if (n == 0)
@@ -37,7 +37,7 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
     for (size_t i = 0; i < n; i++)
         kappa_prepare(inst, sweeps[i].n_rows, sweeps[i].energy, sweeps[i].flux, sweeps[i].pitch_deg,
                       sweeps[i].sweep_id, &data[i]);
-    st = fit_backend_kappa(be, ks, data, n, fit, err);
+    st = fit_session_kappa(sess, data, n, fit, err);
     if (st != LP_OK)
         return st;
 
@@ -85,7 +85,7 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
         refit_of[n_refit++] = i;
     }
     if (n_refit) {
-        st = fit_backend_kappa(be, ks, data, n_refit, fit, err);
+        st = fit_session_kappa(sess, data, n_refit, fit, err);
         if (st != LP_OK)
             return st;
         for (size_t k = 0; k < n_refit; k++) {
@@ -104,14 +104,15 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
     return LP_OK;
 }
 
-lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
-                         const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err)
+lp_status scpot_session_estimate(fit_session *sess, const er_instrument *inst,
+                                 const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                 lp_error *err)
 {
     kappa_data *data = malloc((n ? n : 1) * sizeof *data);
     kappa_result *fit = malloc((n ? n : 1) * sizeof *fit);
     size_t *refit_of = malloc((n ? n : 1) * sizeof *refit_of);
     lp_status st = (data && fit && refit_of)
-                       ? estimate(be, ks, inst, sweeps, n, out, data, fit, refit_of, err)
+                       ? estimate(sess, inst, sweeps, n, out, data, fit, refit_of, err)
                        : lp_error_set(err, LP_ERR_NOMEM, "out of memory (%zu sweeps)", n);
     free(data);
     free(fit);
@@ -164,13 +165,10 @@ static void consistent_result(const scb_result *r, scpot_result *o)
     o->kappa = r->kappa;
 }
 
-lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
-                                    lp_error *err)
+lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
+                                            const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                            lp_error *err)
 {
-    scb_config cfg;
-    scb_config_default(&cfg);
-    cfg.reject_phi = reject_phi;
     scb_sweep *sw = calloc(n ? n : 1, sizeof *sw);
     scb_result *res = malloc((n ? n : 1) * sizeof *res);
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
@@ -188,7 +186,7 @@ lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, 
             else
                 idx[m++] = i;
         }
-        st = fit_backend_scpot(be, &cfg, sw, m, res, err);
+        st = fit_session_scpot(sess, sw, m, res, err);
         if (st == LP_OK)
             for (size_t k = 0; k < m; k++)
                 consistent_result(&res[k], &out[idx[k]]);
@@ -198,5 +196,45 @@ lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, 
     free(sw);
     free(res);
     free(idx);
+    return st;
+}
+
+/* One-shot forms: a session for this call only. */
+lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
+                         const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err)
+{
+    fit_session_settings fs;
+    fit_session_settings_init(&fs);
+    fs.ks = *ks;
+    lp_error e;
+    lp_error_clear(&e);
+    fit_session *sess = fit_session_create(be, &fs, &e);
+    if (!sess) {
+        if (err)
+            *err = e;
+        return e.status;
+    }
+    lp_status st = scpot_session_estimate(sess, inst, sweeps, n, out, err);
+    fit_session_free(sess);
+    return st;
+}
+
+lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
+                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                    lp_error *err)
+{
+    fit_session_settings fs;
+    fit_session_settings_init(&fs);
+    fs.scb.reject_phi = reject_phi;
+    lp_error e;
+    lp_error_clear(&e);
+    fit_session *sess = fit_session_create(be, &fs, &e);
+    if (!sess) {
+        if (err)
+            *err = e;
+        return e.status;
+    }
+    lp_status st = scpot_session_estimate_consistent(sess, inst, sweeps, n, out, err);
+    fit_session_free(sess);
     return st;
 }

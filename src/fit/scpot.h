@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "fit/backend.h"
 #include "fit/kappa_fit.h"
+#include "fit/session.h"
 
 typedef struct {
     uint64_t sweep_id;
@@ -52,6 +53,16 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
 lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
                                     const scpot_sweep *sweeps, size_t n, scpot_result *out,
                                     lp_error *err);
+
+/* The same through a session (fit/session.h): kappa fits with the
+ * session's kappa settings; the consistent estimator with its scb config
+ * (reject_phi included). What the pipeline uses, once per run. */
+lp_status scpot_session_estimate(fit_session *sess, const er_instrument *inst,
+                                 const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                 lp_error *err);
+lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
+                                            const scpot_sweep *sweeps, size_t n, scpot_result *out,
+                                            lp_error *err);
 
 /* Environment class of docs/physics.md §8 from footpoint illumination and T_e. */
 int environment_class(int footpoint_sunlit, double te_ev);

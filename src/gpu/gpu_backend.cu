@@ -3,7 +3,9 @@
  * and dispatch of loss-cone, kappa and U_sc jobs to the kernels. A job the
  * device cannot run (CUDA error, no memory even for one sweep, settings too
  * large for shared memory) is fitted on the owned CPU backend instead, with
- * one warning; after a CUDA error every later job goes to the CPU. */
+ * one warning; after a CUDA error every later job goes to the CPU. A
+ * fit_session (fit/session.h) gets a gpu_session: one stream and buffers
+ * kept between its jobs (gpu_session.cu). */
 #include <cuda_runtime.h>
 
 #include <stdio.h>
@@ -35,14 +37,6 @@ lp_status select_device(const gpu_state *st, lp_error *err)
     return LP_OK;
 }
 
-/* A job the GPU could not run goes to the CPU (same results in fp64).
- * A usage error (settings no fitter accepts) never does: it is the
- * caller's to report, not a reason to try the CPU. */
-int fall_back(lp_status st)
-{
-    return st == LP_ERR_DEVICE || st == LP_ERR_NOMEM || st == LP_ERR_UNSUPPORTED;
-}
-
 /* Whether the device can take a job now; *why says why not. */
 int device_ready(const gpu_state *st, lp_error *why)
 {
@@ -55,13 +49,14 @@ int device_ready(const gpu_state *st, lp_error *why)
 
 /* After a device attempt that returned rc: 1 when the job must run on the
  * CPU instead (with a warning naming `what`), 0 when the caller returns rc
- * (LP_OK, or an error that never falls back, copied into *err). */
+ * (LP_OK, or an error that never falls back, copied into *err): the rule
+ * is gpu_policy_falls_back (plain C, tested on the CPU). */
 int must_fall_back(gpu_state *st, lp_status rc, const lp_error *why, const char *what, size_t n,
                    lp_error *err)
 {
     if (rc == LP_OK)
         return 0;
-    if (!fall_back(rc)) {
+    if (!gpu_policy_falls_back(rc)) {
         if (err)
             *err = *why;
         return 0;
@@ -72,51 +67,101 @@ int must_fall_back(gpu_state *st, lp_status rc, const lp_error *why, const char 
     return 1;
 }
 
+/* The session to run a job in: the caller's (a fit_session's state), or
+ * one for this job only (*tmp, closed by the caller) for a one-shot call. */
+lp_status job_session(gpu_state *st, void *state, gpu_session **sess, gpu_session **tmp,
+                      lp_error *why)
+{
+    *tmp = NULL;
+    *sess = (gpu_session *)state;
+    if (*sess)
+        return LP_OK;
+    lp_status rc = gpu_session_open(st, tmp, why);
+    *sess = *tmp;
+    return rc;
+}
+
 /* Each op: small jobs stay on the CPU (launch and transfer costs would
  * dominate), the rest try the device and fall back as must_fall_back says. */
-lp_status gpu_losscone_op(fit_backend *be, const losscone_settings *s, const losscone_sweep *sweeps,
-                          size_t n, losscone_result *out, lp_error *err)
+lp_status gpu_losscone_op(fit_backend *be, void *state, const losscone_settings *s,
+                          const losscone_sweep *sweeps, size_t n, losscone_result *out,
+                          lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        lp_status rc =
-            device_ready(st, &why) ? gpu_losscone_run(st, s, sweeps, n, out, &why) : LP_ERR_DEVICE;
+        gpu_session *sess = NULL, *tmp = NULL;
+        lp_status rc = LP_ERR_DEVICE;
+        if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
+            rc = gpu_losscone_run(st, sess, s, sweeps, n, out, &why);
+        gpu_session_close(tmp);
         if (!must_fall_back(st, rc, &why, "loss-cone fit", n, err))
             return rc;
     }
-    return be->cpu->ops->losscone(be->cpu, s, sweeps, n, out, err);
+    return be->cpu->ops->losscone(be->cpu, NULL, s, sweeps, n, out, err);
 }
 
-lp_status gpu_kappa_op(fit_backend *be, const kappa_settings *s, const kappa_data *data, size_t n,
-                       kappa_result *out, lp_error *err)
+lp_status gpu_kappa_op(fit_backend *be, void *state, const kappa_settings *s,
+                       const kappa_data *data, size_t n, kappa_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        lp_status rc =
-            device_ready(st, &why) ? gpu_kappa_run(st, s, data, n, out, &why) : LP_ERR_DEVICE;
+        gpu_session *sess = NULL, *tmp = NULL;
+        lp_status rc = LP_ERR_DEVICE;
+        if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
+            rc = gpu_kappa_run(st, sess, s, data, n, out, &why);
+        gpu_session_close(tmp);
         if (!must_fall_back(st, rc, &why, "kappa fit", n, err))
             return rc;
     }
-    return be->cpu->ops->kappa(be->cpu, s, data, n, out, err);
+    return be->cpu->ops->kappa(be->cpu, NULL, s, data, n, out, err);
 }
 
-lp_status gpu_scpot_op(fit_backend *be, const scb_config *c, const scb_sweep *sweeps, size_t n,
-                       scb_result *out, lp_error *err)
+lp_status gpu_scpot_op(fit_backend *be, void *state, const scb_config *c, const scb_sweep *sweeps,
+                       size_t n, scb_result *out, lp_error *err)
 {
     gpu_state *st = (gpu_state *)be->impl;
     if ((long)n >= be->min_gpu_sweeps) {
         lp_error why;
         lp_error_clear(&why);
-        lp_status rc =
-            device_ready(st, &why) ? gpu_scpot_run(st, c, sweeps, n, out, &why) : LP_ERR_DEVICE;
+        gpu_session *sess = NULL, *tmp = NULL;
+        lp_status rc = LP_ERR_DEVICE;
+        if (device_ready(st, &why) && (rc = job_session(st, state, &sess, &tmp, &why)) == LP_OK)
+            rc = gpu_scpot_run(st, sess, c, sweeps, n, out, &why);
+        gpu_session_close(tmp);
         if (!must_fall_back(st, rc, &why, "U_sc estimate", n, err))
             return rc;
     }
-    return be->cpu->ops->scpot(be->cpu, c, sweeps, n, out, err);
+    return be->cpu->ops->scpot(be->cpu, NULL, c, sweeps, n, out, err);
+}
+
+/* A session's stream and buffers. When the device cannot give them, the
+ * session still works: its jobs open one-shot sessions or go to the CPU. */
+lp_status gpu_session_open_op(fit_backend *be, void **state, lp_error *err)
+{
+    (void)err;
+    gpu_state *st = (gpu_state *)be->impl;
+    gpu_session *sess = NULL;
+    lp_error why;
+    lp_error_clear(&why);
+    if (!device_ready(st, &why) || gpu_session_open(st, &sess, &why) != LP_OK) {
+        log_warn("GPU session not opened (%s); its jobs set up the device each time", why.message);
+        sess = NULL;
+    }
+    *state = sess;
+    return LP_OK;
+}
+
+void gpu_session_close_op(fit_backend *be, void *state)
+{
+    gpu_state *st = (gpu_state *)be->impl;
+    lp_error why;
+    if (!st->broken)
+        select_device(st, &why);
+    gpu_session_close((gpu_session *)state);
 }
 
 void gpu_destroy(fit_backend *be)
@@ -125,7 +170,8 @@ void gpu_destroy(fit_backend *be)
     be->impl = NULL;
 }
 
-const fit_backend_ops gpu_ops = {gpu_losscone_op, gpu_kappa_op, gpu_destroy, gpu_scpot_op};
+const fit_backend_ops gpu_ops = {gpu_losscone_op, gpu_kappa_op,        gpu_destroy,
+                                 gpu_scpot_op,    gpu_session_open_op, gpu_session_close_op};
 
 } // namespace
 

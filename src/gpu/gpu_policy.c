@@ -74,6 +74,11 @@ long gpu_policy_min_sweeps(long option)
     return option >= 0 ? option : GPU_MIN_SWEEPS_DEFAULT;
 }
 
+int gpu_policy_falls_back(lp_status st)
+{
+    return st == LP_ERR_DEVICE || st == LP_ERR_NOMEM || st == LP_ERR_UNSUPPORTED;
+}
+
 int gpu_policy_simulated_oom(long batch)
 {
     long above = env_long(GPU_ENV_FAIL_ALLOC_ABOVE, -1);

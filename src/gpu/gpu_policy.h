@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "core/status.h"
 #include "fit/fit_types.h"
 
 /* Default small-job threshold (sweeps): a guess until measured on a GPU;
@@ -51,6 +52,13 @@ long gpu_policy_batch_size(size_t free_mem, size_t bytes_per_sweep, long overrid
  * non-negative integer, else `option` when >= 0, else
  * GPU_MIN_SWEEPS_DEFAULT. */
 long gpu_policy_min_sweeps(long option);
+
+/* Whether a GPU job that ended with `st` is run on the CPU instead: device
+ * trouble (LP_ERR_DEVICE: a CUDA error or no device; LP_ERR_NOMEM: not
+ * even one sweep fits; LP_ERR_UNSUPPORTED: settings too large for the
+ * kernel's shared memory). Never LP_OK, a usage or range error (the
+ * caller's mistake, which the CPU would refuse too) or a cancellation. */
+int gpu_policy_falls_back(lp_status st);
 
 /* Test hook: 1 when an allocation for `batch` sweeps must fail
  * ($LPMAP_GPU_FAIL_ALLOC_ABOVE set and batch above it). */

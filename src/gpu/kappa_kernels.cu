@@ -82,84 +82,63 @@ __global__ void __launch_bounds__(KG_THREADS)
     kg_fit_block(tid, nt, (const kg_sweep *)(smem + l.sweep), &c, &m, out + b);
 }
 
-lp_status kg_fail(gpu_state *st, lp_error *err, const char *what, cudaError_t rc)
-{
-    st->broken = 1;
-    cudaGetLastError();
-    return lp_error_set(err, LP_ERR_DEVICE, "CUDA error in %s: %s", what, cudaGetErrorString(rc));
-}
-
-/* One GPU kappa job: the batch driver's callbacks (gpu_batch.h). */
+/* One GPU kappa job: the batch driver's callbacks (gpu_batch.h) on the
+ * session's buffers and stream (gpu_internal.h). */
 struct kg_job {
     gpu_state *st;
+    gpu_session *sess;
     const kg_config *cfg;
     const kappa_data *data;
     kappa_result *out;
     size_t smem;
-    kg_sweep *h_sw, *d_sw;
-    kappa_result *h_out, *d_out;
 };
 
+/* The session keeps its buffers for the next job: nothing to release. */
 void kg_release(void *vctx)
 {
-    kg_job *j = (kg_job *)vctx;
-    cudaFree(j->d_sw);
-    cudaFree(j->d_out);
-    free(j->h_sw);
-    free(j->h_out);
-    j->d_sw = NULL;
-    j->d_out = NULL;
-    j->h_sw = NULL;
-    j->h_out = NULL;
+    (void)vctx;
 }
 
 lp_status kg_alloc(void *vctx, long batch, lp_error *err)
 {
     kg_job *j = (kg_job *)vctx;
-    cudaError_t rc = cudaMalloc((void **)&j->d_sw, sizeof(kg_sweep) * (size_t)batch);
-    if (rc == cudaSuccess)
-        rc = cudaMalloc((void **)&j->d_out, sizeof(kappa_result) * (size_t)batch);
-    if (rc != cudaSuccess) {
-        kg_release(j);
-        if (rc == cudaErrorMemoryAllocation) {
-            cudaGetLastError();
-            return lp_error_set(err, LP_ERR_NOMEM, "GPU allocation for %ld sweeps failed", batch);
-        }
-        return kg_fail(j->st, err, "allocating GPU buffers", rc);
-    }
-    j->h_sw = (kg_sweep *)malloc(sizeof(kg_sweep) * (size_t)batch);
-    j->h_out = (kappa_result *)malloc(sizeof(kappa_result) * (size_t)batch);
-    if (!j->h_sw || !j->h_out) {
-        kg_release(j);
-        return lp_error_set(err, LP_ERR_NOMEM, "host staging for %ld sweeps failed", batch);
-    }
-    return LP_OK;
+    return gpu_session_reserve(j->st, j->sess, batch, sizeof(kg_sweep), sizeof(kappa_result), 0,
+                               err);
 }
 
 lp_status kg_chunk(void *vctx, const size_t *idx, size_t cnt, lp_error *err)
 {
     kg_job *j = (kg_job *)vctx;
+    gpu_arena *a = &j->sess->arena;
+    cudaStream_t stream = j->sess->stream;
+    kg_sweep *h_sw = (kg_sweep *)a->buf[GPU_BUF_H_IN].ptr;
+    kg_sweep *d_sw = (kg_sweep *)a->buf[GPU_BUF_D_IN].ptr;
+    kappa_result *h_out = (kappa_result *)a->buf[GPU_BUF_H_OUT].ptr;
+    kappa_result *d_out = (kappa_result *)a->buf[GPU_BUF_D_OUT].ptr;
     for (size_t k = 0; k < cnt; k++)
-        kg_pack(&j->data[idx[k]], &j->h_sw[k]);
-    cudaError_t rc = cudaMemcpy(j->d_sw, j->h_sw, sizeof(kg_sweep) * cnt, cudaMemcpyHostToDevice);
+        kg_pack(&j->data[idx[k]], &h_sw[k]);
+    cudaError_t rc =
+        cudaMemcpyAsync(d_sw, h_sw, sizeof(kg_sweep) * cnt, cudaMemcpyHostToDevice, stream);
     if (rc != cudaSuccess)
-        return kg_fail(j->st, err, "cudaMemcpy (sweeps)", rc);
-    kg_fit_kernel<<<(unsigned)cnt, KG_THREADS, j->smem>>>(j->d_sw, (int)cnt, *j->cfg, j->d_out);
+        return gpu_cuda_fail(j->st, err, "cudaMemcpy (sweeps)", rc);
+    kg_fit_kernel<<<(unsigned)cnt, KG_THREADS, j->smem, stream>>>(d_sw, (int)cnt, *j->cfg, d_out);
     rc = cudaGetLastError();
     if (rc != cudaSuccess)
-        return kg_fail(j->st, err, "the kappa kernel launch", rc);
-    rc = cudaMemcpy(j->h_out, j->d_out, sizeof(kappa_result) * cnt, cudaMemcpyDeviceToHost);
+        return gpu_cuda_fail(j->st, err, "the kappa kernel launch", rc);
+    rc = cudaMemcpyAsync(h_out, d_out, sizeof(kappa_result) * cnt, cudaMemcpyDeviceToHost, stream);
+    if (rc == cudaSuccess)
+        rc = cudaStreamSynchronize(stream);
     if (rc != cudaSuccess)
-        return kg_fail(j->st, err, "the kappa kernel", rc);
+        return gpu_cuda_fail(j->st, err, "the kappa kernel", rc);
     for (size_t k = 0; k < cnt; k++)
-        j->out[idx[k]] = j->h_out[k];
+        j->out[idx[k]] = h_out[k];
     return LP_OK;
 }
 
 } // namespace
 
-lp_status gpu_kappa_run(gpu_state *st, const kappa_settings *s, const kappa_data *data, size_t n,
-                        kappa_result *out, lp_error *err)
+lp_status gpu_kappa_run(gpu_state *st, gpu_session *sess, const kappa_settings *s,
+                        const kappa_data *data, size_t n, kappa_result *out, lp_error *err)
 {
     static_assert(sizeof(kg_sweep) % 8 == 0, "packed sweep must be whole 8-byte words");
     if (n > (size_t)1 << 31)
@@ -180,7 +159,7 @@ lp_status gpu_kappa_run(gpu_state *st, const kappa_settings *s, const kappa_data
         rc = cudaFuncSetAttribute(kg_fit_kernel, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                   (int)lay.total);
         if (rc != cudaSuccess)
-            return kg_fail(st, err, "cudaFuncSetAttribute", rc);
+            return gpu_cuda_fail(st, err, "cudaFuncSetAttribute", rc);
     }
     size_t *idx = (size_t *)malloc(sizeof(size_t) * (n ? n : 1));
     kg_sweep *probe = (kg_sweep *)malloc(sizeof(kg_sweep));
@@ -198,20 +177,20 @@ lp_status gpu_kappa_run(gpu_state *st, const kappa_settings *s, const kappa_data
     }
     free(probe);
 
-    lp_status status = LP_OK;
-    size_t free_b = 0, total_b = 0;
-    if ((rc = cudaMemGetInfo(&free_b, &total_b)) != cudaSuccess)
-        status = kg_fail(st, err, "cudaMemGetInfo", rc);
+    size_t free_b = 0;
+    lp_status status = n_fit ? gpu_session_free_mem(st, &free_b, err) : LP_OK;
     if (status == LP_OK) {
         kg_job job;
         memset(&job, 0, sizeof job);
         job.st = st;
+        job.sess = sess;
         job.cfg = &cfg;
         job.data = data;
         job.out = out;
         job.smem = lay.total;
         const gpu_batch_ops ops = {kg_alloc, kg_release, kg_chunk};
-        long batch = gpu_policy_batch_size(free_b, gpu_plan_kappa_bytes(), st->batch_override);
+        long batch =
+            gpu_arena_plan(&sess->arena, free_b, gpu_plan_kappa_bytes(), st->batch_override, n_fit);
         gpu_batch_report rep;
         status = gpu_batch_drive(&ops, &job, idx, n_fit, batch, &rep, err);
         st->last_batch = rep.batch;

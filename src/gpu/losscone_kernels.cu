@@ -152,40 +152,23 @@ __global__ void __launch_bounds__(LC_THREADS)
            (double *)(smem + l.lhs_f), &m, s, out + b);
 }
 
-static lp_status cuda_fail(gpu_state *st, lp_error *err, const char *what, cudaError_t rc)
-{
-    st->broken = 1;
-    cudaGetLastError();
-    return lp_error_set(err, LP_ERR_DEVICE, "CUDA error in %s: %s", what, cudaGetErrorString(rc));
-}
-
-/* One GPU loss-cone job: the batch driver's callbacks (gpu_batch.h). */
+/* One GPU loss-cone job: the batch driver's callbacks (gpu_batch.h) on
+ * the session's buffers and stream (gpu_internal.h). */
 template <class P> struct lc_job {
     typedef typename P::sweep sweep_t;
     gpu_state *st;
+    gpu_session *sess;
     const lcg_config *cfg;
     const losscone_sweep *sweeps;
     losscone_result *out;
     const double *lhs; /* n_lhs * 3, host */
     size_t smem;
-    sweep_t *h_sw, *d_sw;
-    losscone_result *h_out, *d_out;
-    double *d_lhs;
 };
 
+/* The session keeps its buffers for the next job: nothing to release. */
 template <class P> void lc_release(void *vctx)
 {
-    lc_job<P> *j = (lc_job<P> *)vctx;
-    cudaFree(j->d_sw);
-    cudaFree(j->d_out);
-    cudaFree(j->d_lhs);
-    free(j->h_sw);
-    free(j->h_out);
-    j->d_sw = NULL;
-    j->d_out = NULL;
-    j->d_lhs = NULL;
-    j->h_sw = NULL;
-    j->h_out = NULL;
+    (void)vctx;
 }
 
 template <class P> lp_status lc_alloc(void *vctx, long batch, lp_error *err)
@@ -193,27 +176,15 @@ template <class P> lp_status lc_alloc(void *vctx, long batch, lp_error *err)
     typedef typename P::sweep sweep_t;
     lc_job<P> *j = (lc_job<P> *)vctx;
     const size_t lhs_bytes = sizeof(double) * (size_t)j->cfg->n_lhs * LCG_DIM;
-    cudaError_t rc = cudaMalloc((void **)&j->d_sw, sizeof(sweep_t) * (size_t)batch);
-    if (rc == cudaSuccess)
-        rc = cudaMalloc((void **)&j->d_out, sizeof(losscone_result) * (size_t)batch);
-    if (rc == cudaSuccess)
-        rc = cudaMalloc((void **)&j->d_lhs, lhs_bytes);
-    if (rc == cudaSuccess)
-        rc = cudaMemcpy(j->d_lhs, j->lhs, lhs_bytes, cudaMemcpyHostToDevice);
-    if (rc != cudaSuccess) {
-        lc_release<P>(j);
-        if (rc == cudaErrorMemoryAllocation) { /* not sticky: retry smaller */
-            cudaGetLastError();
-            return lp_error_set(err, LP_ERR_NOMEM, "GPU allocation for %ld sweeps failed", batch);
-        }
-        return cuda_fail(j->st, err, "allocating GPU buffers", rc);
-    }
-    j->h_sw = (sweep_t *)malloc(sizeof(sweep_t) * (size_t)batch);
-    j->h_out = (losscone_result *)malloc(sizeof(losscone_result) * (size_t)batch);
-    if (!j->h_sw || !j->h_out) {
-        lc_release<P>(j);
-        return lp_error_set(err, LP_ERR_NOMEM, "host staging for %ld sweeps failed", batch);
-    }
+    lp_status st = gpu_session_reserve(j->st, j->sess, batch, sizeof(sweep_t),
+                                       sizeof(losscone_result), lhs_bytes, err);
+    if (st != LP_OK)
+        return st;
+    gpu_arena *a = &j->sess->arena;
+    cudaError_t rc = cudaMemcpyAsync(a->buf[GPU_BUF_D_AUX].ptr, j->lhs, lhs_bytes,
+                                     cudaMemcpyHostToDevice, j->sess->stream);
+    if (rc != cudaSuccess)
+        return gpu_cuda_fail(j->st, err, "cudaMemcpy (LHS samples)", rc);
     return LP_OK;
 }
 
@@ -221,27 +192,37 @@ template <class P> lp_status lc_chunk(void *vctx, const size_t *idx, size_t cnt,
 {
     typedef typename P::sweep sweep_t;
     lc_job<P> *j = (lc_job<P> *)vctx;
+    gpu_arena *a = &j->sess->arena;
+    cudaStream_t stream = j->sess->stream;
+    sweep_t *h_sw = (sweep_t *)a->buf[GPU_BUF_H_IN].ptr;
+    sweep_t *d_sw = (sweep_t *)a->buf[GPU_BUF_D_IN].ptr;
+    losscone_result *h_out = (losscone_result *)a->buf[GPU_BUF_H_OUT].ptr;
+    losscone_result *d_out = (losscone_result *)a->buf[GPU_BUF_D_OUT].ptr;
     for (size_t k = 0; k < cnt; k++)
-        P::pack(j->cfg, &j->sweeps[idx[k]], &j->h_sw[k]);
-    cudaError_t rc = cudaMemcpy(j->d_sw, j->h_sw, sizeof(sweep_t) * cnt, cudaMemcpyHostToDevice);
+        P::pack(j->cfg, &j->sweeps[idx[k]], &h_sw[k]);
+    cudaError_t rc =
+        cudaMemcpyAsync(d_sw, h_sw, sizeof(sweep_t) * cnt, cudaMemcpyHostToDevice, stream);
     if (rc != cudaSuccess)
-        return cuda_fail(j->st, err, "cudaMemcpy (sweeps)", rc);
-    lc_fit_kernel<P>
-        <<<(unsigned)cnt, LC_THREADS, j->smem>>>(j->d_sw, (int)cnt, *j->cfg, j->d_lhs, j->d_out);
+        return gpu_cuda_fail(j->st, err, "cudaMemcpy (sweeps)", rc);
+    lc_fit_kernel<P><<<(unsigned)cnt, LC_THREADS, j->smem, stream>>>(
+        d_sw, (int)cnt, *j->cfg, (const double *)a->buf[GPU_BUF_D_AUX].ptr, d_out);
     rc = cudaGetLastError();
     if (rc != cudaSuccess)
-        return cuda_fail(j->st, err, "the loss-cone kernel launch", rc);
-    rc = cudaMemcpy(j->h_out, j->d_out, sizeof(losscone_result) * cnt, cudaMemcpyDeviceToHost);
+        return gpu_cuda_fail(j->st, err, "the loss-cone kernel launch", rc);
+    rc = cudaMemcpyAsync(h_out, d_out, sizeof(losscone_result) * cnt, cudaMemcpyDeviceToHost,
+                         stream);
+    if (rc == cudaSuccess)
+        rc = cudaStreamSynchronize(stream);
     if (rc != cudaSuccess)
-        return cuda_fail(j->st, err, "the loss-cone kernel", rc);
+        return gpu_cuda_fail(j->st, err, "the loss-cone kernel", rc);
     for (size_t k = 0; k < cnt; k++)
-        j->out[idx[k]] = j->h_out[k];
+        j->out[idx[k]] = h_out[k];
     return LP_OK;
 }
 
 template <class P>
-lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep *sweeps, size_t n,
-                 losscone_result *out, lp_error *err)
+lp_status lc_run(gpu_state *st, gpu_session *sess, const losscone_settings *s,
+                 const losscone_sweep *sweeps, size_t n, losscone_result *out, lp_error *err)
 {
     typedef typename P::sweep sweep_t;
     static_assert(sizeof(sweep_t) % 8 == 0, "packed sweep must be whole 8-byte words");
@@ -265,7 +246,7 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
         rc = cudaFuncSetAttribute(lc_fit_kernel<P>, cudaFuncAttributeMaxDynamicSharedMemorySize,
                                   (int)lay.total);
         if (rc != cudaSuccess)
-            return cuda_fail(st, err, "cudaFuncSetAttribute", rc);
+            return gpu_cuda_fail(st, err, "cudaFuncSetAttribute", rc);
     }
 
     /* Pack on the host; sweeps that are not fitted never reach the device. */
@@ -288,22 +269,23 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
     }
     free(probe);
 
-    lp_status status = LP_OK;
-    size_t free_b = 0, total_b = 0;
-    if ((rc = cudaMemGetInfo(&free_b, &total_b)) != cudaSuccess)
-        status = cuda_fail(st, err, "cudaMemGetInfo", rc);
+    size_t free_b = 0;
+    lp_status status = n_fit ? gpu_session_free_mem(st, &free_b, err) : LP_OK;
     if (status == LP_OK) {
         lc_job<P> job;
         memset(&job, 0, sizeof job);
         job.st = st;
+        job.sess = sess;
         job.cfg = &cfg;
         job.sweeps = sweeps;
         job.out = out;
         job.lhs = lhs;
         job.smem = lay.total;
         const gpu_batch_ops ops = {lc_alloc<P>, lc_release<P>, lc_chunk<P>};
-        long batch = gpu_policy_batch_size(free_b, sizeof(sweep_t) + sizeof(losscone_result),
-                                           st->batch_override);
+        /* the layout actually run (the counts objective is fp64 only) */
+        long batch = gpu_arena_plan(&sess->arena, free_b,
+                                    sizeof(sweep_t) + sizeof(losscone_result),
+                                    st->batch_override, n_fit);
         gpu_batch_report rep;
         status = gpu_batch_drive(&ops, &job, idx, n_fit, batch, &rep, err);
         st->last_batch = rep.batch;
@@ -316,20 +298,21 @@ lp_status lc_run(gpu_state *st, const losscone_settings *s, const losscone_sweep
 
 } // namespace
 
-lp_status gpu_losscone_run(gpu_state *st, const losscone_settings *s, const losscone_sweep *sweeps,
-                           size_t n, losscone_result *out, lp_error *err)
+lp_status gpu_losscone_run(gpu_state *st, gpu_session *sess, const losscone_settings *s,
+                           const losscone_sweep *sweeps, size_t n, losscone_result *out,
+                           lp_error *err)
 {
     if (n > (size_t)1 << 31)
         return lp_error_set(err, LP_ERR_RANGE, "too many sweeps for one GPU job (%zu)", n);
     /* The counts objective (consistent physics) exists in the fp64 layout
      * only (fit/losscone_chi2.h): it runs there whatever the dtype. */
     if (s->method == FIT_METHOD_COUNTS)
-        return lc_run<prec_f64>(st, s, sweeps, n, out, err);
+        return lc_run<prec_f64>(st, sess, s, sweeps, n, out, err);
     switch (st->prec) {
-    case GPU_PREC_FP64: return lc_run<prec_f64>(st, s, sweeps, n, out, err);
-    case GPU_PREC_FP32: return lc_run<prec_f32>(st, s, sweeps, n, out, err);
+    case GPU_PREC_FP64: return lc_run<prec_f64>(st, sess, s, sweeps, n, out, err);
+    case GPU_PREC_FP32: return lc_run<prec_f32>(st, sess, s, sweeps, n, out, err);
     case GPU_PREC_MIXED:
-    default: return lc_run<prec_h16>(st, s, sweeps, n, out, err);
+    default: return lc_run<prec_h16>(st, sess, s, sweeps, n, out, err);
     }
 }
 

@@ -1,7 +1,8 @@
 /* The batch driver (docs/batch.md, docs/decisions.md "Pipeline and outputs"): checks inputs, then
  * day by day ingest → geometry → U_sc → pitch/normalization → loss-cone fit → results (stage files
- * in this folder, chunks of sweeps between cancellation checks); one NPZ at the end, written
- * atomically. Only one day's input is in memory at a time. */
+ * in this folder, a whole day per stage call through one fit session per run); the next day is
+ * read on a thread meanwhile; one NPZ at the end, written atomically. At most two days' input
+ * are in memory at a time. */
 #include "pipeline/batch.h"
 
 #include <dirent.h>
@@ -235,6 +236,14 @@ static lp_status batch_setup(batch_context *ctx, const char *out_path, int n_lsk
     ctx->lc.u_width_identifiable_max_v = o->u_width_identifiable_max_v;
     kappa_settings_init(&ctx->ks);
     ctx->ks.seed = o->seed;
+    /* One session for the whole run (docs/decisions.md "Backend sessions"). */
+    fit_session_settings fs;
+    fit_session_settings_init(&fs);
+    fs.lc = ctx->lc;
+    fs.ks = ctx->ks;
+    fs.scb.reject_phi = o->usc_reject_phi;
+    if (!(ctx->session = fit_session_create(ctx->backend, &fs, err)))
+        return err->status;
     return LP_OK;
 }
 
@@ -255,26 +264,22 @@ static lp_status batch_run_day(batch_context *ctx, day_work *d, lp_error *err)
     if ((st = geometry_stage_run(ctx, d, err)) != LP_OK)
         return st;
     size_t ns = d->sweeps.n_sweeps, fitted0 = ctx->counts.sweeps_fitted;
-    if ((st = day_work_reserve_chunk(d, ns < BATCH_CHUNK_SWEEPS ? ns : BATCH_CHUNK_SWEEPS, err)) !=
-        LP_OK)
+    if ((st = day_work_reserve_chunk(d, ns, err)) != LP_OK)
         return st;
-    for (size_t first = 0; first < ns; first += BATCH_CHUNK_SWEEPS) {
-        if (cancel_requested())
-            return lp_error_set(err, LP_ERR_CANCELLED, "interrupted; no output written");
-        size_t n = ns - first < BATCH_CHUNK_SWEEPS ? ns - first : BATCH_CHUNK_SWEEPS;
-        progress_update(&ctx->prog, "U_sc", ctx->sweeps_done);
-        if ((st = scpot_stage_run(ctx, d, first, n, err)) != LP_OK)
-            return st;
-        progress_update(&ctx->prog, "fit", ctx->sweeps_done);
-        if ((st = fit_stage_run(ctx, d, first, n, err)) != LP_OK)
-            return st;
-        if ((st = results_append_chunk(ctx, d, first, n, err)) != LP_OK)
-            return st;
-        ctx->sweeps_done += n;
-        progress_update(&ctx->prog, "fit", ctx->sweeps_done);
-        log_debug("%s: sweeps %zu-%zu done (U_sc %.2f s, fits %.2f s so far in the run)", d->name,
-                  first, first + n - 1, ctx->stage_s[STAGE_SCPOT], ctx->stage_s[STAGE_FIT]);
-    }
+    if (cancel_requested())
+        return lp_error_set(err, LP_ERR_CANCELLED, "interrupted; no output written");
+    /* The whole day in one call per stage: the session's backend chunks it
+     * (sweep ids stay ctx->sweep_counter + index within the day). */
+    progress_update(&ctx->prog, "U_sc", ctx->sweeps_done);
+    if ((st = scpot_stage_run(ctx, d, 0, ns, err)) != LP_OK)
+        return st;
+    progress_update(&ctx->prog, "fit", ctx->sweeps_done);
+    if ((st = fit_stage_run(ctx, d, 0, ns, err)) != LP_OK)
+        return st;
+    if ((st = results_append_chunk(ctx, d, 0, ns, err)) != LP_OK)
+        return st;
+    ctx->sweeps_done += ns;
+    progress_update(&ctx->prog, "fit", ctx->sweeps_done);
     ctx->sweep_counter += ns;
     progress_finish(&ctx->prog);
     if (d->table.n_rows > 0) {
@@ -310,12 +315,14 @@ static void *prefetch_main(void *arg)
     return NULL;
 }
 
-static void prefetch_start(prefetch *p, const batch_options *o, const er_file *file, day_work *slot)
+/* Read `file` into `slot`: on the thread when `ahead`, else right now. */
+static void prefetch_start(prefetch *p, const batch_options *o, const er_file *file, day_work *slot,
+                           int ahead)
 {
     p->opt = o;
     p->file = file;
     p->slot = slot;
-    p->running = pthread_create(&p->thread, NULL, prefetch_main, p) == 0;
+    p->running = ahead && pthread_create(&p->thread, NULL, prefetch_main, p) == 0;
     if (!p->running) /* no thread: read it now */
         ingest_read(o, file, slot);
 }
@@ -325,6 +332,14 @@ static void prefetch_join(prefetch *p)
     if (p->running)
         pthread_join(p->thread, NULL);
     p->running = 0;
+}
+
+/* Reading ahead on a thread is on unless LPMAP_NO_PREFETCH=1 (a
+ * diagnostic and test knob: results are the same either way). */
+static int batch_read_ahead(void)
+{
+    const char *v = getenv("LPMAP_NO_PREFETCH");
+    return !(v && !strcmp(v, "1"));
 }
 
 static void batch_summary(const batch_context *ctx, const char *out_path)
@@ -368,6 +383,8 @@ static void batch_summary(const batch_context *ctx, const char *out_path)
                         k + 1 < STAGE_COUNT ? "," : "");
     log_info("%s; total %s; fits on %s (%s)", line, total, fit_backend_name(ctx->backend),
              fit_backend_dtype(ctx->backend));
+    log_info("reading: %.2f s, of which the driver waited %.2f s (the rest overlapped the fits)",
+             ctx->stage_s[STAGE_INGEST], ctx->ingest_wait_s);
 }
 
 static void batch_context_free(batch_context *ctx)
@@ -381,6 +398,7 @@ static void batch_context_free(batch_context *ctx)
         free(ctx->kernel_files[i]);
     free(ctx->kernel_files);
     results_free(&ctx->res);
+    fit_session_free(ctx->session);
     if (ctx->backend)
         fit_backend_free(ctx->backend);
     attitude_free(&ctx->attitude);
@@ -470,16 +488,24 @@ lp_status batch_run_report(const batch_options *o, batch_report *report, lp_erro
     log_info("%zu ER file%s to process, output %s", ctx.files.n, ctx.files.n == 1 ? "" : "s",
              out_path);
     progress_init(&ctx.prog, 0);
+    int ahead = batch_read_ahead();
+    double w0 = progress_now();
     ingest_read(o, &ctx.files.files[0], &days[0]);
+    ctx.ingest_wait_s += progress_now() - w0;
     for (size_t i = 0; i < ctx.files.n; i++) {
         day_work *cur = &days[i % 2];
+        w0 = progress_now();
         prefetch_join(&pf);
+        ctx.ingest_wait_s += progress_now() - w0;
         if (cancel_requested()) {
             st = lp_error_set(err, LP_ERR_CANCELLED, "interrupted; no output written");
             goto done;
         }
-        if (i + 1 < ctx.files.n)
-            prefetch_start(&pf, o, &ctx.files.files[i + 1], &days[(i + 1) % 2]);
+        if (i + 1 < ctx.files.n) {
+            w0 = progress_now();
+            prefetch_start(&pf, o, &ctx.files.files[i + 1], &days[(i + 1) % 2], ahead);
+            ctx.ingest_wait_s += progress_now() - w0; /* ~0 when on the thread */
+        }
         log_info("[%zu/%zu] %s", i + 1, ctx.files.n, ctx.files.files[i].path);
         if ((st = batch_run_day(&ctx, cur, err)) != LP_OK) {
             progress_finish(&ctx.prog);

@@ -1,7 +1,7 @@
 /* Batch stages "prepare" and "fit": pitch angles with the rows' footpoint
  * polarity (docs/physics.md §2; default b = -B/|B| where a row has no
  * geometry), normalization (§3), then the loss-cone fits (§4) on the
- * backend chosen by fit_backend_select. */
+ * run's fit session (fit/session.h). */
 #include <math.h>
 
 #include "fit/losscone_sigma.h"
@@ -29,7 +29,7 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
     }
     double t1 = progress_now();
     ctx->stage_s[STAGE_PREPARE] += t1 - t0;
-    lp_status st = fit_backend_losscone(ctx->backend, &ctx->lc, d->lcs, n, d->lcr, err);
+    lp_status st = fit_session_losscone(ctx->session, d->lcs, n, d->lcr, err);
     if (st != LP_OK) {
         ctx->stage_s[STAGE_FIT] += progress_now() - t1;
         return st;

@@ -1,5 +1,5 @@
 /* Batch stage "U_sc": spacecraft potential per sweep (docs/physics.md §6)
- * through scpot_estimate (kappa fits on the backend), or the constant of
+ * through the run's fit session (scpot_session_estimate*), or the constant of
  * --u-spacecraft (T_e, n, κ then NaN). Illumination of a sweep = that of
  * its first row with geometry; none → unknown (U_sc NaN). */
 #include <math.h>
@@ -67,10 +67,10 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
             }
         }
     }
-    lp_status st = o->physics == PHYSICS_REFERENCE
-                       ? scpot_estimate(ctx->backend, &ctx->ks, &ctx->inst, d->scp, n, d->usc, err)
-                       : scpot_estimate_consistent(ctx->backend, &ctx->inst, o->usc_reject_phi,
-                                                   d->scp, n, d->usc, err);
+    lp_status st =
+        o->physics == PHYSICS_REFERENCE
+            ? scpot_session_estimate(ctx->session, &ctx->inst, d->scp, n, d->usc, err)
+            : scpot_session_estimate_consistent(ctx->session, &ctx->inst, d->scp, n, d->usc, err);
     ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
     return st;
 }

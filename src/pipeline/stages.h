@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "fit/backend.h"
 #include "fit/scpot.h"
+#include "fit/session.h"
 #include "geometry/geometry.h"
 #include "io/discover.h"
 #include "io/er_tab.h"
@@ -71,6 +72,7 @@ typedef struct {
     spice_kernels *kernels;
     attitude_table attitude;
     fit_backend *backend;
+    fit_session *session; /* one per run: the fit settings, the backend's buffers and stream */
     losscone_settings lc;
     kappa_settings ks;
     er_file_list files;
@@ -78,6 +80,7 @@ typedef struct {
     size_t n_problem_files;
     batch_counts counts;
     double stage_s[STAGE_COUNT];
+    double ingest_wait_s; /* driver time spent waiting for the reader thread */
     double wall_start;
     uint64_t sweep_counter;         /* global sweep index = the random stream of a sweep */
     int64_t spec_offset;            /* docs/physics.md §9 */
@@ -104,7 +107,7 @@ typedef struct {
     er_sweeps sweeps;
     row_geometry *geo; /* per row */
     size_t cap_rows;
-    /* per chunk of sweeps */
+    /* per sweep of the day (the whole day goes to each stage at once) */
     scpot_sweep *scp;
     scpot_result *usc;
     losscone_sweep *lcs;
@@ -112,11 +115,10 @@ typedef struct {
     size_t cap_chunk;
 } day_work;
 
-/* Sweeps handed to U_sc / fits / results at a time: a whole day (about
- * 1,100 sweeps) in one call, so a GPU backend gets jobs worth planning,
- * while memory stays bounded (about 80 MB of chunk buffers). Cancellation
- * is also checked between sweeps by the CPU fitters. */
-#define BATCH_CHUNK_SWEEPS 2048
+/* Each stage gets a whole day's sweeps in one call; the backend chunks
+ * them itself (fit/session.h, docs/decisions.md "Backend sessions").
+ * Cancellation is checked between days and, by the CPU fitters, between
+ * sweeps. */
 
 void day_work_init(day_work *d);
 void day_work_free(day_work *d);
