@@ -52,3 +52,8 @@ void calendar_date_from_2000(long z, int *year, int *month, int *day)
     *month = (int)m;
     *day = (int)d;
 }
+
+void calendar_date_from_1970(long days, int *year, int *month, int *day)
+{
+    calendar_date_from_2000(days - 10957, year, month, day);
+}
