@@ -11,6 +11,7 @@
 #include "core/cancel.h"
 #include "core/constants.h"
 #include "core/log.h"
+#include "fit/losscone_tuning.h"
 #include "pipeline/batch.h"
 
 static const char *const HELP =
