@@ -188,11 +188,9 @@ lp_status plot_render_hist(const plot_data *d, const plot_style *st, const char 
     lp_status rc = plot_page_open(PLOT_HIST_W, PLOT_HIST_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
-    char buf[512], range[96], cut[64];
-    plot_date_range_text(d, range, sizeof range);
-    plot_chi2_cut_text(st, cut, sizeof cut);
-    snprintf(buf, sizeof buf, "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %zu sweeps%s",
-             st->source ? st->source : "", range, d->n_sweeps, cut);
+    char buf[512], counts[64];
+    snprintf(counts, sizeof counts, "%zu sweeps", d->n_sweeps);
+    plot_data_subtitle(d, st, counts, buf, sizeof buf);
     plot_page_titles(cr, PLOT_HIST_W / 2.0, 34, 68,
                      "Surface and spacecraft potential by illumination", buf);
     histogram h;

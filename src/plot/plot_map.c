@@ -33,18 +33,15 @@ lp_status plot_render_map(const plot_data *d, const plot_style *st, const char *
         return rc;
     const double x0 = PLOT_MAP_X0, y0 = PLOT_MAP_Y0, pw = PLOT_MAP_PW, ph = PLOT_MAP_PH;
 
-    char buf[512], range[96], cut[64];
-    plot_date_range_text(d, range, sizeof range);
-    plot_chi2_cut_text(st, cut, sizeof cut);
     size_t sweeps = 0;
     for (size_t k = 0; k < d->n_sweeps; k++) {
         size_t i = d->sweep_row[k];
         if (isfinite(d->u_surface[i]))
             sweeps++;
     }
-    snprintf(buf, sizeof buf,
-             "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %zu footpoints, %zu fitted sweeps%s",
-             st->source ? st->source : "", range, n_pts, sweeps, cut);
+    char buf[512], counts[96];
+    snprintf(counts, sizeof counts, "%zu footpoints, %zu fitted sweeps", n_pts, sweeps);
+    plot_data_subtitle(d, st, counts, buf, sizeof buf);
     plot_page_titles(cr, x0 + pw / 2, 38, 74, "Lunar surface potential at magnetic footpoints",
                      buf);
 

@@ -116,20 +116,18 @@ void plot_page_titles(cairo_t *cr, double cx, double y_title, double y_sub, cons
     plot_text(cr, cx, y_sub, sub, 17, 0, 0.5, 0.5);
 }
 
-void plot_chi2_cut_text(const plot_style *st, char *buf, size_t n)
+void plot_data_subtitle(const plot_data *d, const plot_style *st, const char *counts, char *buf,
+                        size_t n)
 {
-    if (!isnan(st->chi2_max))
-        snprintf(buf, n, ", \xcf\x87\xc2\xb2 \xe2\x89\xa4 %g", st->chi2_max);
-    else if (n)
-        buf[0] = '\0';
-}
-
-void plot_date_range_text(const plot_data *d, char *buf, size_t n)
-{
+    char range[96], cut[64] = "";
     if (d->utc_first[0] && d->utc_last[0])
-        snprintf(buf, n, "%.10s to %.10s", d->utc_first, d->utc_last);
+        snprintf(range, sizeof range, "%.10s to %.10s", d->utc_first, d->utc_last);
     else
-        snprintf(buf, n, "dates unknown");
+        snprintf(range, sizeof range, "dates unknown");
+    if (!isnan(st->chi2_max))
+        snprintf(cut, sizeof cut, ", \xcf\x87\xc2\xb2 \xe2\x89\xa4 %g", st->chi2_max);
+    snprintf(buf, n, "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %s%s", st->source ? st->source : "",
+             range, counts, cut);
 }
 
 /* ---- the page -------------------------------------------------------- */

@@ -30,10 +30,11 @@ lp_status plot_page_close(cairo_surface_t *s, cairo_t *cr, const char *path, int
 /* The bold title and the line under it, centred on cx. */
 void plot_page_titles(cairo_t *cr, double cx, double y_title, double y_sub, const char *title,
                       const char *sub);
-/* ", chi2 <= X" when the style has a chi2 cut, "" otherwise. */
-void plot_chi2_cut_text(const plot_style *st, char *buf, size_t n);
-/* "YYYY-MM-DD to YYYY-MM-DD" of the data, or "dates unknown". */
-void plot_date_range_text(const plot_data *d, char *buf, size_t n);
+/* The line under the title of a batch-NPZ product: "SOURCE — FIRST to LAST
+ * — COUNTS[, chi2 <= X]" (dates unknown without rows_utc; the cut only when
+ * the style has one). */
+void plot_data_subtitle(const plot_data *d, const plot_style *st, const char *counts, char *buf,
+                        size_t n);
 
 /* Text anchored at (x, y): ax 0 left / 0.5 centre / 1 right; ay likewise
  * on the glyph box (0 top, 0.5 middle, 1 bottom). */

@@ -142,11 +142,9 @@ lp_status plot_render_timeseries(const plot_data *d, const plot_style *st, const
     lp_status rc = plot_page_open(PLOT_TS_W, PLOT_TS_H, st->format, path, &s, &cr, err);
     if (rc != LP_OK)
         return rc;
-    char buf[512], range[96], cut[64];
-    plot_date_range_text(d, range, sizeof range);
-    plot_chi2_cut_text(st, cut, sizeof cut);
-    snprintf(buf, sizeof buf, "%s  \xe2\x80\x94  %s  \xe2\x80\x94  %zu sweeps%s",
-             st->source ? st->source : "", range, n_ok, cut);
+    char buf[512], counts[64];
+    snprintf(counts, sizeof counts, "%zu sweeps", n_ok);
+    plot_data_subtitle(d, st, counts, buf, sizeof buf);
     plot_page_titles(cr, PLOT_TS_W / 2.0, 34, 68, "Spacecraft and surface potential over time",
                      buf);
     const double x0 = 130, pw = 1400, ph = 320;
