@@ -133,6 +133,28 @@ static lpmap_status check_range(const lpmap_session *ss, const lpmap_sweeps *sw,
     return LPMAP_OK;
 }
 
+/* The two work arrays of a call on n sweeps (inputs, results); on failure
+ * neither is left allocated. */
+static lpmap_status alloc_work(size_t n, size_t in_size, void **in, size_t res_size, void **res)
+{
+    *in = malloc(n * in_size);
+    *res = malloc(n * res_size);
+    if (*in && *res)
+        return LPMAP_OK;
+    free(*in);
+    free(*res);
+    return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+}
+
+/* Rows of sweep k of the set used by a fit (at most LP_N_ENERGIES), and
+ * its first row in the table. */
+static int sweep_fit_rows(const lpmap_sweeps *sw, size_t k, size_t *first_row)
+{
+    int rows = sw->index.n_rows[k];
+    *first_row = sw->index.start[k];
+    return rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+}
+
 lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
                                         size_t n, const int8_t *sunlit, lpmap_usc_result *out)
 {
@@ -140,20 +162,16 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
     lpmap_status cs = check_range(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc");
     if (cs != LPMAP_OK || n == 0)
         return cs;
-    scpot_sweep *scp = malloc(n * sizeof *scp);
-    scpot_result *res = malloc(n * sizeof *res);
-    if (!scp || !res) {
-        free(scp);
-        free(res);
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    }
+    scpot_sweep *scp;
+    scpot_result *res;
+    if ((cs = alloc_work(n, sizeof *scp, (void **)&scp, sizeof *res, (void **)&res)) != LPMAP_OK)
+        return cs;
     const er_table *t = &sw->table;
 #pragma omp parallel for schedule(dynamic, 4)
     for (size_t k = 0; k < n; k++) {
         scpot_sweep *p = &scp[k];
-        size_t s0 = sw->index.start[first + k];
-        int rows = sw->index.n_rows[first + k];
-        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        size_t s0;
+        int nf = sweep_fit_rows(sw, first + k, &s0);
         p->sweep_id = first + k;
         p->n_rows = nf;
         p->sunlit = sunlit[k] < 0 ? -1 : sunlit[k] > 0;
@@ -193,20 +211,16 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
     lpmap_status cs = check_range(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone");
     if (cs != LPMAP_OK || n == 0)
         return cs;
-    losscone_sweep *lcs = malloc(n * sizeof *lcs);
-    losscone_result *res = malloc(n * sizeof *res);
-    if (!lcs || !res) {
-        free(lcs);
-        free(res);
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    }
+    losscone_sweep *lcs;
+    losscone_result *res;
+    if ((cs = alloc_work(n, sizeof *lcs, (void **)&lcs, sizeof *res, (void **)&res)) != LPMAP_OK)
+        return cs;
     const er_table *t = &sw->table;
     const lpmap_settings *o = &ss->settings;
 #pragma omp parallel for schedule(dynamic, 8)
     for (size_t k = 0; k < n; k++) {
-        size_t s0 = sw->index.start[first + k];
-        int rows = sw->index.n_rows[first + k];
-        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        size_t s0;
+        int nf = sweep_fit_rows(sw, first + k, &s0);
         int pol[LP_N_ENERGIES];
         for (int i = 0; i < nf; i++)
             pol[i] = PITCH_POLARITY_DEFAULT;
