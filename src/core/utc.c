@@ -39,6 +39,15 @@ static int at(const cursor *c, char ch)
     return c->p < c->end && *c->p == ch;
 }
 
+/* Steps over ch when it is next. */
+static int take(cursor *c, char ch)
+{
+    if (!at(c, ch))
+        return 0;
+    c->p++;
+    return 1;
+}
+
 static int at_date_time_sep(const cursor *c, unsigned flags)
 {
     return at(c, 'T') || (!(flags & UTC_ISO_ONLY) && at(c, ' '));
@@ -50,11 +59,10 @@ lp_status utc_parse(const char *s, size_t n, unsigned flags, utc_stamp *out, lp_
     cursor c = {s, s + n};
     utc_stamp t = {0};
     if (!(flags & UTC_ISO_ONLY))
-        while (at(&c, ' '))
-            c.p++;
-    if (read_int(&c, 4, &t.year) < 0 || !at(&c, '-'))
+        while (take(&c, ' '))
+            ;
+    if (read_int(&c, 4, &t.year) < 0 || !take(&c, '-'))
         goto bad;
-    c.p++;
     cursor q = c;
     int field;
     if (!(flags & UTC_ISO_ONLY) && read_int(&q, 0, &field) == 3 && at_date_time_sep(&q, flags)) {
@@ -68,9 +76,8 @@ lp_status utc_parse(const char *s, size_t n, unsigned flags, utc_stamp *out, lp_
         t.day = field;
         c = q;
     } else {
-        if (read_int(&c, 2, &t.month) < 0 || !at(&c, '-'))
+        if (read_int(&c, 2, &t.month) < 0 || !take(&c, '-'))
             goto bad;
-        c.p++;
         if (read_int(&c, 2, &t.day) < 0)
             goto bad;
         if (t.month < 1 || t.month > 12)
@@ -83,16 +90,13 @@ lp_status utc_parse(const char *s, size_t n, unsigned flags, utc_stamp *out, lp_
     if (!at_date_time_sep(&c, flags))
         goto bad;
     c.p++;
-    if (read_int(&c, 2, &t.hour) < 0 || !at(&c, ':'))
+    if (read_int(&c, 2, &t.hour) < 0 || !take(&c, ':'))
         goto bad;
-    c.p++;
-    if (read_int(&c, 2, &t.minute) < 0 || !at(&c, ':'))
+    if (read_int(&c, 2, &t.minute) < 0 || !take(&c, ':'))
         goto bad;
-    c.p++;
     if (read_int(&c, 2, &t.second) < 0)
         goto bad;
-    if (at(&c, '.')) {
-        c.p++;
+    if (take(&c, '.')) {
         if (c.p == c.end || !is_digit(*c.p))
             goto bad;
         for (; c.p < c.end && is_digit(*c.p); c.p++)
@@ -101,11 +105,11 @@ lp_status utc_parse(const char *s, size_t n, unsigned flags, utc_stamp *out, lp_
                 t.frac_digits++;
             }
     }
-    if (at(&c, 'Z') || at(&c, 'z'))
-        c.p++;
+    if (!take(&c, 'Z'))
+        take(&c, 'z');
     if (!(flags & UTC_ISO_ONLY))
-        while (at(&c, ' '))
-            c.p++;
+        while (take(&c, ' '))
+            ;
     if (c.p != c.end)
         goto bad;
     if (t.hour > 23)
@@ -170,8 +174,8 @@ lp_status utc_parse_date(const char *s, int *year, int *month, int *day, lp_erro
 {
     cursor c = {s, s + strlen(s)};
     int y, m, d;
-    if (c.end - c.p != 10 || read_int(&c, 4, &y) < 0 || !at(&c, '-') || (c.p++, 0) ||
-        read_int(&c, 2, &m) < 0 || !at(&c, '-') || (c.p++, 0) || read_int(&c, 2, &d) < 0)
+    if (c.end - c.p != 10 || read_int(&c, 4, &y) < 0 || !take(&c, '-') || read_int(&c, 2, &m) < 0 ||
+        !take(&c, '-') || read_int(&c, 2, &d) < 0)
         return lp_error_set(err, LP_ERR_FORMAT, "expected YYYY-MM-DD");
     if (m < 1 || m > 12 || d < 1 || d > calendar_days_in_month(y, m))
         return lp_error_set(err, LP_ERR_FORMAT, "no such date: %.200s", s);
@@ -187,9 +191,8 @@ lp_status utc_parse_kernel_date(const char *s, utc_stamp *out, lp_error *err)
                                   "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
     cursor c = {s, s + strlen(s)};
     utc_stamp t = {0};
-    if (read_int(&c, 0, &t.year) < 0 || !at(&c, '-'))
+    if (read_int(&c, 0, &t.year) < 0 || !take(&c, '-'))
         goto bad;
-    c.p++;
     if (c.p < c.end && isalpha((unsigned char)*c.p)) {
         char m[4] = {0};
         for (int i = 0; i < 3; i++) {
@@ -207,22 +210,19 @@ lp_status utc_parse_kernel_date(const char *s, utc_stamp *out, lp_error *err)
             goto bad;
     } else if (read_int(&c, 0, &t.month) < 0)
         goto bad;
-    if (!at(&c, '-'))
+    if (!take(&c, '-'))
         goto bad;
-    c.p++;
     if (read_int(&c, 0, &t.day) < 0)
         goto bad;
     if (t.month < 1 || t.month > 12 || t.day < 1 || t.day > calendar_days_in_month(t.year, t.month))
         goto bad;
     if (at(&c, '/') || at(&c, 'T') || at(&c, '-')) {
         c.p++;
-        if (read_int(&c, 0, &t.hour) < 0 || !at(&c, ':'))
+        if (read_int(&c, 0, &t.hour) < 0 || !take(&c, ':'))
             goto bad;
-        c.p++;
         if (read_int(&c, 0, &t.minute) < 0)
             goto bad;
-        if (at(&c, ':')) {
-            c.p++;
+        if (take(&c, ':')) {
             if (read_int(&c, 0, &t.second) < 0)
                 goto bad;
         }
