@@ -89,16 +89,8 @@ static void draw_histogram_panel(cairo_t *cr, const histogram *h, double x0, dou
     plot_text(cr, x0 + pw / 2, y0 - 22, title, 18, 1, 0.5, 0.5);
     /* Grid + y ticks. */
     cairo_set_line_width(cr, 1);
-    for (int k = 0; k < nyt; k++) {
-        double py = y0 + ph - yticks[k] / ytop * ph;
-        cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
-        cairo_move_to(cr, x0, floor(py) + 0.5);
-        cairo_line_to(cr, x0 + pw, floor(py) + 0.5);
-        cairo_stroke(cr);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        plot_format_tick(yticks[k], buf, sizeof buf);
-        plot_text(cr, x0 - 8, py, buf, 15, 0, 1, 0.5);
-    }
+    for (int k = 0; k < nyt; k++)
+        plot_y_gridline(cr, x0, pw, y0 + ph - yticks[k] / ytop * ph, 0.88, yticks[k]);
     /* Bars: translucent fill plus outline per class. */
     const double *col[2] = {PLOT_SUNLIT, PLOT_SHADOW};
     double bw = pw / HIST_BINS;

@@ -65,6 +65,18 @@ int plot_nice_ticks(double lo, double hi, int max_ticks, double *ticks)
     return n;
 }
 
+void plot_y_gridline(cairo_t *cr, double x0, double pw, double py, double grey, double value)
+{
+    char buf[64];
+    cairo_set_source_rgb(cr, grey, grey, grey);
+    cairo_move_to(cr, x0, floor(py) + 0.5);
+    cairo_line_to(cr, x0 + pw, floor(py) + 0.5);
+    cairo_stroke(cr);
+    cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+    plot_format_tick(value, buf, sizeof buf);
+    plot_text(cr, x0 - 8, py, buf, 15, 0, 1, 0.5);
+}
+
 /* "%g" with a typographic minus sign (U+2212). */
 void plot_format_tick(double v, char *buf, size_t n)
 {

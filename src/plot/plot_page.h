@@ -49,6 +49,9 @@ double plot_nice_step(double span, int max_ticks);
 int plot_nice_ticks(double lo, double hi, int max_ticks, double *ticks);
 /* "%g" with a typographic minus sign (U+2212). */
 void plot_format_tick(double v, char *buf, size_t n);
+/* A horizontal grid line at height py across [x0, x0 + pw] in the given
+ * grey, and the value's tick label left of x0. */
+void plot_y_gridline(cairo_t *cr, double x0, double pw, double py, double grey, double value);
 /* q-quantile (0..1) of the finite values of v; NaN when none. */
 double plot_quantile(const double *v, size_t n, double q);
 

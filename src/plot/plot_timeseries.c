@@ -60,16 +60,8 @@ static void draw_series_panel(cairo_t *cr, const plot_data *d, const double *val
         double yt[32];
         int n = plot_nice_ticks(lo, hi, 6, yt);
         cairo_set_line_width(cr, 1);
-        for (int k = 0; k < n; k++) {
-            double py = y0 + ph - (yt[k] - lo) / (hi - lo) * ph;
-            cairo_set_source_rgb(cr, 0.85, 0.85, 0.85);
-            cairo_move_to(cr, x0, floor(py) + 0.5);
-            cairo_line_to(cr, x0 + pw, floor(py) + 0.5);
-            cairo_stroke(cr);
-            cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-            plot_format_tick(yt[k], buf, sizeof buf);
-            plot_text(cr, x0 - 8, py, buf, 15, 0, 1, 0.5);
-        }
+        for (int k = 0; k < n; k++)
+            plot_y_gridline(cr, x0, pw, y0 + ph - (yt[k] - lo) / (hi - lo) * ph, 0.85, yt[k]);
         cairo_save(cr);
         cairo_rectangle(cr, x0, y0, pw, ph);
         cairo_clip(cr);
