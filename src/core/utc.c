@@ -187,8 +187,6 @@ lp_status utc_parse_date(const char *s, int *year, int *month, int *day, lp_erro
 
 lp_status utc_parse_kernel_date(const char *s, utc_stamp *out, lp_error *err)
 {
-    static const char *mon[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                  "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
     cursor c = {s, s + strlen(s)};
     utc_stamp t = {0};
     if (read_int(&c, 0, &t.year) < 0 || !take(&c, '-'))
@@ -198,14 +196,12 @@ lp_status utc_parse_kernel_date(const char *s, utc_stamp *out, lp_error *err)
         for (int i = 0; i < 3; i++) {
             if (!isalpha((unsigned char)c.p[i]))
                 goto bad;
-            m[i] = (char)toupper((unsigned char)c.p[i]);
+            m[i] = c.p[i];
         }
         c.p += 3;
         while (c.p < c.end && isalpha((unsigned char)*c.p))
             c.p++;
-        for (int i = 0; i < 12; i++)
-            if (strcmp(m, mon[i]) == 0)
-                t.month = i + 1;
+        t.month = calendar_month_from_name(m);
         if (!t.month)
             goto bad;
     } else if (read_int(&c, 0, &t.month) < 0)

@@ -38,14 +38,11 @@ void sim_options_init(sim_options *o)
     o->sweeps_per_day = 1080;
 }
 
-static const char *const MONTHS[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                       "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-
 void sim_er_folder(int year, int month, char *buf, size_t size)
 {
     snprintf(buf, size, "%04d/%03d_%03d%s", year, calendar_day_of_year(year, month, 1),
              calendar_day_of_year(year, month, calendar_days_in_month(year, month)),
-             MONTHS[month - 1]);
+             calendar_month_abbrev(month));
 }
 
 void sim_er_name(int year, int month, int day, char *buf, size_t size)
