@@ -133,17 +133,33 @@ static lpmap_status check_range(const lpmap_session *ss, const lpmap_sweeps *sw,
     return LPMAP_OK;
 }
 
-/* The two work arrays of a call on n sweeps (inputs, results); on failure
- * neither is left allocated. */
-static lpmap_status alloc_work(size_t n, size_t in_size, void **in, size_t res_size, void **res)
+/* The start of a call on sweeps [first, first + n): the arguments checked,
+ * then the call's two work arrays (inputs, results) allocated. Nothing is
+ * left allocated on an error or when n is 0 (nothing to do). */
+static lpmap_status begin_work(const lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
+                               size_t n, const void *in, const void *out, const char *who,
+                               size_t in_size, void **work_in, size_t res_size, void **work_res)
 {
-    *in = malloc(n * in_size);
-    *res = malloc(n * res_size);
-    if (*in && *res)
+    *work_in = *work_res = NULL;
+    lpmap_status cs = check_range(ss, sw, first, n, in, out, who);
+    if (cs != LPMAP_OK || n == 0)
+        return cs;
+    *work_in = malloc(n * in_size);
+    *work_res = malloc(n * res_size);
+    if (*work_in && *work_res)
         return LPMAP_OK;
-    free(*in);
-    free(*res);
+    free(*work_in);
+    free(*work_res);
+    *work_in = *work_res = NULL;
     return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+}
+
+/* The end of such a call: the work arrays freed, the backend's status. */
+static lpmap_status end_work(lp_status st, lp_error *err, void *work_in, void *work_res)
+{
+    free(work_in);
+    free(work_res);
+    return st == LP_OK ? LPMAP_OK : api_fail(err);
 }
 
 /* Rows of sweep k of the set used by a fit (at most LP_N_ENERGIES), and
@@ -159,12 +175,11 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
                                         size_t n, const int8_t *sunlit, lpmap_usc_result *out)
 {
     api_enter();
-    lpmap_status cs = check_range(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc");
-    if (cs != LPMAP_OK || n == 0)
-        return cs;
     scpot_sweep *scp;
     scpot_result *res;
-    if ((cs = alloc_work(n, sizeof *scp, (void **)&scp, sizeof *res, (void **)&res)) != LPMAP_OK)
+    lpmap_status cs = begin_work(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc",
+                                 sizeof *scp, (void **)&scp, sizeof *res, (void **)&res);
+    if (cs != LPMAP_OK || n == 0)
         return cs;
     const er_table *t = &sw->table;
 #pragma omp parallel for schedule(dynamic, 4)
@@ -199,21 +214,18 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
         for (size_t k = 0; k < n; k++)
             out[k] = (lpmap_usc_result){res[k].u_sc,  res[k].te_ev,           res[k].density,
                                         res[k].kappa, (int64_t)res[k].status, res[k].u_sigma};
-    free(scp);
-    free(res);
-    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+    return end_work(st, &err, scp, res);
 }
 
 lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
                                         size_t n, const double *u_sc, lpmap_losscone_result *out)
 {
     api_enter();
-    lpmap_status cs = check_range(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone");
-    if (cs != LPMAP_OK || n == 0)
-        return cs;
     losscone_sweep *lcs;
     losscone_result *res;
-    if ((cs = alloc_work(n, sizeof *lcs, (void **)&lcs, sizeof *res, (void **)&res)) != LPMAP_OK)
+    lpmap_status cs = begin_work(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone",
+                                 sizeof *lcs, (void **)&lcs, sizeof *res, (void **)&res);
+    if (cs != LPMAP_OK || n == 0)
         return cs;
     const er_table *t = &sw->table;
     const lpmap_settings *o = &ss->settings;
@@ -238,7 +250,5 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
                                              res[k].beam_amp,        res[k].chi2,
                                              res[k].u_width,         res[k].generations,
                                              (int64_t)res[k].status, res[k].u_identifiable};
-    free(lcs);
-    free(res);
-    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+    return end_work(st, &err, lcs, res);
 }
