@@ -7,12 +7,7 @@
 # one-line error, the right exit code and no output.
 set -u
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-need_numpy
-CHECK="$HERE/check_products.py"
-
+use_tmp
 products_fixture 5 1 2
 
 # --- the simulated batch alone, 10 degrees

@@ -6,12 +6,7 @@
 # code and no output.
 set -u
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-need_numpy
-CHECK="$HERE/check_products.py"
-
+use_tmp
 products_fixture 7 3 4
 
 # --- built-in sites
