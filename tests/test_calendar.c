@@ -1,5 +1,5 @@
 /* core/calendar.c: leap years, month lengths, day of year (the PDS folder
- * names, e.g. 091_120APR for April 1998), day numbers both ways. */
+ * names, e.g. 091_120APR for April 1998), day numbers both ways, month names. */
 #include "test_support.h"
 
 #include "core/calendar.h"
@@ -46,11 +46,31 @@ static void test_day_numbers(void **state)
             }
 }
 
+static void test_month_names(void **state)
+{
+    (void)state;
+    assert_string_equal(calendar_month_abbrev(1), "JAN");
+    assert_string_equal(calendar_month_abbrev(12), "DEC");
+    assert_null(calendar_month_abbrev(0));
+    assert_null(calendar_month_abbrev(13));
+    assert_int_equal(calendar_month_from_name("Nov"), 11);
+    assert_int_equal(calendar_month_from_name("APR"), 4);
+    assert_int_equal(calendar_month_from_name("january"), 1);
+    assert_int_equal(calendar_month_from_name("Foo"), 0);
+    assert_int_equal(calendar_month_from_name("No"), 0);
+    int y, m, d;
+    calendar_date_from_1970(0, &y, &m, &d);
+    assert_true(y == 1970 && m == 1 && d == 1);
+    calendar_date_from_1970(10956, &y, &m, &d);
+    assert_true(y == 1999 && m == 12 && d == 31);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_leap_and_months),
         cmocka_unit_test(test_day_numbers),
+        cmocka_unit_test(test_month_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,8 +53,30 @@ def devices():
              "compute_capability": (d.cc_major, d.cc_minor)} for d in arr[:n.value]]
 
 
-class Sweeps:
+class _Handle:
+    """Owns one C handle (self._h); close(), leaving a `with` block or
+    garbage collection frees it with the library function named _FREE."""
+
+    _FREE = None
+
+    def close(self):
+        if getattr(self, "_h", None):
+            getattr(lib, self._FREE)(self._h)
+            self._h = None
+
+    __del__ = close
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class Sweeps(_Handle):
     """ER files read and cleaned as `lpmap batch` reads them."""
+
+    _FREE = "lpmap_sweeps_free"
 
     def __init__(self, paths, theta, strict=False):
         if isinstance(paths, (str, os.PathLike)):
@@ -96,19 +118,6 @@ class Sweeps:
         self._h = h
         return self
 
-    def close(self):
-        if getattr(self, "_h", None):
-            lib.lpmap_sweeps_free(self._h)
-            self._h = None
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def __len__(self):
         return lib.lpmap_sweeps_count(self._h)
 
@@ -124,8 +133,10 @@ class Sweeps:
         return out
 
 
-class Session:
+class Session(_Handle):
     """A fitting backend: device "cpu", "gpu" (no fallback) or "auto"."""
+
+    _FREE = "lpmap_session_free"
 
     def __init__(self, device="cpu", seed=42, threads=0, method="halekas", polish=True,
                  normalization="ratio", incident="mean", gpu_index=0, physics="consistent"):
@@ -143,19 +154,6 @@ class Session:
         h = ctypes.c_void_p()
         check(lib.lpmap_session_create(ctypes.byref(s), ctypes.byref(h)))
         self._h = h
-
-    def close(self):
-        if getattr(self, "_h", None):
-            lib.lpmap_session_free(self._h)
-            self._h = None
-
-    __del__ = close
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
     @property
     def device_name(self):

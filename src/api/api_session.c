@@ -149,27 +149,60 @@ static lpmap_status check_range(const lpmap_session *ss, const lpmap_sweeps *sw,
     return LPMAP_OK;
 }
 
+/* The start of a call on sweeps [first, first + n): the arguments checked,
+ * then the call's two work arrays (inputs, results) allocated. Nothing is
+ * left allocated on an error or when n is 0 (nothing to do). */
+static lpmap_status begin_work(const lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
+                               size_t n, const void *in, const void *out, const char *who,
+                               size_t in_size, void **work_in, size_t res_size, void **work_res)
+{
+    *work_in = *work_res = NULL;
+    lpmap_status cs = check_range(ss, sw, first, n, in, out, who);
+    if (cs != LPMAP_OK || n == 0)
+        return cs;
+    *work_in = malloc(n * in_size);
+    *work_res = malloc(n * res_size);
+    if (*work_in && *work_res)
+        return LPMAP_OK;
+    free(*work_in);
+    free(*work_res);
+    *work_in = *work_res = NULL;
+    return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+}
+
+/* The end of such a call: the work arrays freed, the backend's status. */
+static lpmap_status end_work(lp_status st, lp_error *err, void *work_in, void *work_res)
+{
+    free(work_in);
+    free(work_res);
+    return st == LP_OK ? LPMAP_OK : api_fail(err);
+}
+
+/* Rows of sweep k of the set used by a fit (at most LP_N_ENERGIES), and
+ * its first row in the table. */
+static int sweep_fit_rows(const lpmap_sweeps *sw, size_t k, size_t *first_row)
+{
+    int rows = sw->index.n_rows[k];
+    *first_row = sw->index.start[k];
+    return rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+}
+
 lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
                                         size_t n, const int8_t *sunlit, lpmap_usc_result *out)
 {
     api_enter();
-    lpmap_status cs = check_range(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc");
+    scpot_sweep *scp;
+    scpot_result *res;
+    lpmap_status cs = begin_work(ss, sw, first, n, sunlit, out, "lpmap_session_estimate_usc",
+                                 sizeof *scp, (void **)&scp, sizeof *res, (void **)&res);
     if (cs != LPMAP_OK || n == 0)
         return cs;
-    scpot_sweep *scp = malloc(n * sizeof *scp);
-    scpot_result *res = malloc(n * sizeof *res);
-    if (!scp || !res) {
-        free(scp);
-        free(res);
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    }
     const er_table *t = &sw->table;
 #pragma omp parallel for schedule(dynamic, 4)
     for (size_t k = 0; k < n; k++) {
         scpot_sweep *p = &scp[k];
-        size_t s0 = sw->index.start[first + k];
-        int rows = sw->index.n_rows[first + k];
-        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        size_t s0;
+        int nf = sweep_fit_rows(sw, first + k, &s0);
         p->sweep_id = first + k;
         p->n_rows = nf;
         p->sunlit = sunlit[k] < 0 ? -1 : sunlit[k] > 0;
@@ -196,32 +229,25 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
         for (size_t k = 0; k < n; k++)
             out[k] = (lpmap_usc_result){res[k].u_sc,  res[k].te_ev,           res[k].density,
                                         res[k].kappa, (int64_t)res[k].status, res[k].u_sigma};
-    free(scp);
-    free(res);
-    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+    return end_work(st, &err, scp, res);
 }
 
 lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
                                         size_t n, const double *u_sc, lpmap_losscone_result *out)
 {
     api_enter();
-    lpmap_status cs = check_range(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone");
+    losscone_sweep *lcs;
+    losscone_result *res;
+    lpmap_status cs = begin_work(ss, sw, first, n, u_sc, out, "lpmap_session_fit_losscone",
+                                 sizeof *lcs, (void **)&lcs, sizeof *res, (void **)&res);
     if (cs != LPMAP_OK || n == 0)
         return cs;
-    losscone_sweep *lcs = malloc(n * sizeof *lcs);
-    losscone_result *res = malloc(n * sizeof *res);
-    if (!lcs || !res) {
-        free(lcs);
-        free(res);
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    }
     const er_table *t = &sw->table;
     const lpmap_settings *o = &ss->settings;
 #pragma omp parallel for schedule(dynamic, 8)
     for (size_t k = 0; k < n; k++) {
-        size_t s0 = sw->index.start[first + k];
-        int rows = sw->index.n_rows[first + k];
-        int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
+        size_t s0;
+        int nf = sweep_fit_rows(sw, first + k, &s0);
         int pol[LP_N_ENERGIES];
         for (int i = 0; i < nf; i++)
             pol[i] = PITCH_POLARITY_DEFAULT;
@@ -239,7 +265,5 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
                                              res[k].beam_amp,        res[k].chi2,
                                              res[k].u_width,         res[k].generations,
                                              (int64_t)res[k].status, res[k].u_identifiable};
-    free(lcs);
-    free(res);
-    return st == LP_OK ? LPMAP_OK : api_fail(&err);
+    return end_work(st, &err, lcs, res);
 }

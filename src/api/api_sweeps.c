@@ -69,21 +69,10 @@ lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *
         free(s);
         return api_fail(&err);
     }
-    size_t cap = rows ? rows : 1;
-    t->utc = calloc(cap, sizeof *t->utc);
-    t->time_text = calloc(cap, sizeof *t->time_text);
-    t->time_unix = calloc(cap, sizeof *t->time_unix);
-    t->energy = calloc(cap, sizeof *t->energy);
-    t->spec_no = calloc(cap, sizeof *t->spec_no);
-    t->mag = calloc(cap, sizeof *t->mag);
-    t->flux = calloc(cap, sizeof *t->flux);
-    t->phi = calloc(cap, sizeof *t->phi);
-    if (!t->utc || !t->time_text || !t->time_unix || !t->energy || !t->spec_no || !t->mag ||
-        !t->flux || !t->phi) {
+    if (er_table_alloc(t, rows)) {
         lpmap_sweeps_free(s);
         return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu rows", rows);
     }
-    t->capacity = cap;
     size_t r = 0;
     for (size_t k = 0; k < n; k++)
         for (int i = 0; i < n_rows[k]; i++, r++) {

@@ -36,22 +36,9 @@ static lp_status bench_instrument(er_instrument *inst, lp_error *err)
 /* 15-row table, reused for every sweep. */
 static lp_status table_alloc(er_table *t, lp_error *err)
 {
-    er_table_init(t);
-    size_t n = LP_N_ENERGIES;
-    t->utc = calloc(n, sizeof *t->utc);
-    t->time_text = calloc(n, sizeof *t->time_text);
-    t->time_unix = calloc(n, sizeof *t->time_unix);
-    t->energy = calloc(n, sizeof *t->energy);
-    t->spec_no = calloc(n, sizeof *t->spec_no);
-    t->mag = calloc(n, sizeof *t->mag);
-    t->flux = calloc(n, sizeof *t->flux);
-    t->phi = calloc(n, sizeof *t->phi);
-    if (!t->utc || !t->time_text || !t->time_unix || !t->energy || !t->spec_no || !t->mag ||
-        !t->flux || !t->phi) {
-        er_table_free(t);
+    if (er_table_alloc(t, LP_N_ENERGIES))
         return lp_error_set(err, LP_ERR_NOMEM, "out of memory");
-    }
-    t->capacity = t->n_rows = n;
+    t->n_rows = LP_N_ENERGIES;
     return LP_OK;
 }
 

@@ -7,10 +7,11 @@
 
 #include "cli/cli_args.h"
 #include "cli/commands.h"
-#include "core/calendar.h"
+#include "core/utc.h"
 #include "core/cancel.h"
 #include "core/constants.h"
 #include "core/log.h"
+#include "fit/losscone_tuning.h"
 #include "pipeline/batch.h"
 
 static const char *const HELP =
@@ -114,9 +115,8 @@ enum {
 /* "YYYY-MM-DD" (a real calendar day) -> YYYYMMDD; -1 when malformed. */
 static int parse_ymd(const char *s)
 {
-    int y, m, d, n = 0;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 || y < 1900 ||
-        y > 2100 || d < 1 || d > calendar_days_in_month(y, m))
+    int y, m, d;
+    if (utc_parse_date(s, &y, &m, &d, NULL) != LP_OK || y < 1900 || y > 2100)
         return -1;
     return y * 10000 + m * 100 + d;
 }

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/cancel.h"
 #include "core/log.h"
+#include "core/utc.h"
 #include "sim/sim_compare.h"
 #include "sim/sim_plasma.h"
 #include "sim/sim_run.h"
@@ -85,14 +86,6 @@ static int run_compare(const char *npz, const char *truth, int check, int target
     return bad > 0 ? EXIT_FAILED : 0;
 }
 
-static int parse_date(const char *s, int *y, int *m, int *d)
-{
-    char tail;
-    if (sscanf(s, "%4d-%2d-%2d%c", y, m, d, &tail) != 3)
-        return -1;
-    return 0;
-}
-
 int cmd_simulate(int argc, char **argv)
 {
     static const struct option longopts[] = {{"out", required_argument, 0, OPT_OUT},
@@ -117,15 +110,15 @@ int cmd_simulate(int argc, char **argv)
     int verbose = 0, quiet = 0, c, check = 0, json = 0, plasma_given = 0, targets = 0;
     const char *compare_npz = NULL, *truth = NULL;
     long l;
+    lp_error e;
     opterr = 0;
     optind = 1;
     while ((c = getopt_long(argc, argv, ":hvq", longopts, NULL)) != -1) {
         switch (c) {
         case OPT_OUT: o.out_dir = optarg; break;
         case OPT_START:
-            if (parse_date(optarg, &o.year, &o.month, &o.day))
-                return cli_usage_error("simulate", "invalid --start '%s' (expected YYYY-MM-DD)",
-                                       optarg);
+            if (utc_parse_date(optarg, &o.year, &o.month, &o.day, &e) != LP_OK)
+                return cli_usage_error("simulate", "invalid --start '%s': %s", optarg, e.message);
             break;
         case OPT_DAYS:
             if (cli_parse_long("simulate", "days", optarg, 1, 1000, &l))

@@ -1,6 +1,9 @@
 /* Calendar arithmetic (see calendar.h). */
 #include "core/calendar.h"
 
+#include <stddef.h>
+#include <strings.h>
+
 int calendar_is_leap(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -51,4 +54,25 @@ void calendar_date_from_2000(long z, int *year, int *month, int *day)
     *year = (int)(y + (m <= 2));
     *month = (int)m;
     *day = (int)d;
+}
+
+void calendar_date_from_1970(long days, int *year, int *month, int *day)
+{
+    calendar_date_from_2000(days - 10957, year, month, day);
+}
+
+static const char *const MONTH_ABBREV[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                             "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+
+const char *calendar_month_abbrev(int month)
+{
+    return month >= 1 && month <= 12 ? MONTH_ABBREV[month - 1] : NULL;
+}
+
+int calendar_month_from_name(const char *s)
+{
+    for (int i = 0; i < 12; i++)
+        if (!strncasecmp(s, MONTH_ABBREV[i], 3))
+            return i + 1;
+    return 0;
 }

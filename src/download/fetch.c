@@ -15,6 +15,7 @@
 
 #include "core/cancel.h"
 #include "core/log.h"
+#include "core/calendar.h"
 #include "core/sha1.h"
 
 void fetch_options_init(fetch_options *o)
@@ -45,16 +46,6 @@ double fetch_retry_delay(int attempt, double base, double max, double retry_afte
     return d > max ? max : d < 0 ? 0 : d;
 }
 
-static int month_index(const char *m)
-{
-    static const char *const names[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    for (int i = 0; i < 12; i++)
-        if (!strncasecmp(m, names[i], 3))
-            return i;
-    return -1;
-}
-
 double fetch_parse_retry_after(const char *value, double now)
 {
     while (*value == ' ' || *value == '\t')
@@ -72,7 +63,7 @@ double fetch_parse_retry_after(const char *value, double now)
     char mon[4];
     if (sscanf(value, "%*3s, %d %3s %d %d:%d:%d GMT", &day, mon, &year, &h, &mi, &s) != 6)
         return NAN;
-    int m = month_index(mon);
+    int m = calendar_month_from_name(mon) - 1;
     if (m < 0)
         return NAN;
     struct tm tm = {0};

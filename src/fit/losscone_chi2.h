@@ -20,6 +20,7 @@
 #include "core/constants.h"
 #include "core/hostdev.h"
 #include "fit/fit_types.h"
+#include "fit/losscone_tuning.h"
 #include "physics/losscone_model.h"
 
 #define LC_MAX_BINS (LP_N_ENERGIES * LP_N_CHANNELS)

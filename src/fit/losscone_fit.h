@@ -12,6 +12,7 @@
 #include "core/status.h"
 #include "fit/fit_types.h"
 #include "fit/losscone_chi2.h"
+#include "fit/losscone_tuning.h"
 #include "physics/instrument.h"
 #include "physics/losscone_model.h"
 

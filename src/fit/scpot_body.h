@@ -37,6 +37,7 @@
 
 #include "core/constants.h"
 #include "core/hostdev.h"
+#include "physics/charging.h"
 #include "physics/kappa_model.h"
 
 #define SCB_GRID_KAPPA 6

@@ -7,40 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/utc.h"
 #include "io/er_scan.h"
 
 #define ER_FIELDS (7 + 2 * LP_N_CHANNELS)
 
-/* UTC like 1998-04-01T00:00:26.443 (optional fraction, optional Z). */
+/* UTC like 1998-04-01T00:00:26.443 (optional fraction, optional Z): the
+ * stamp must also fit the table's text column. */
 static int check_utc(const char *s, const char *end)
 {
+    utc_stamp t;
     size_t n = (size_t)(end - s);
-    if (n < 19 || n >= ER_TEXT_WIDTH)
-        return -1;
-    static const char pat[] = "dddd-dd-ddTdd:dd:dd";
-    for (int i = 0; i < 19; i++) {
-        char c = s[i];
-        if (pat[i] == 'd' ? (c < '0' || c > '9') : c != pat[i])
-            return -1;
-    }
-    const char *p = s + 19;
-    if (p < end && *p == '.') {
-        p++;
-        if (p == end || *p < '0' || *p > '9')
-            return -1;
-        while (p < end && *p >= '0' && *p <= '9')
-            p++;
-    }
-    if (p < end && (*p == 'Z' || *p == 'z'))
-        p++;
-    if (p != end)
-        return -1;
-    int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-    int hour = (s[11] - '0') * 10 + (s[12] - '0'), minute = (s[14] - '0') * 10 + (s[15] - '0');
-    int sec = (s[17] - '0') * 10 + (s[18] - '0');
-    if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 60)
-        return -1;
-    return 0;
+    return n < ER_TEXT_WIDTH && utc_parse(s, n, UTC_ISO_ONLY, &t, NULL) == LP_OK ? 0 : -1;
 }
 
 static int is_flux_fill(double v)

@@ -43,6 +43,27 @@ void er_table_clear(er_table *t)
     t->n_rows = 0;
 }
 
+int er_table_alloc(er_table *t, size_t rows)
+{
+    er_table_init(t);
+    size_t cap = rows ? rows : 1;
+    t->utc = calloc(cap, sizeof *t->utc);
+    t->time_text = calloc(cap, sizeof *t->time_text);
+    t->time_unix = calloc(cap, sizeof *t->time_unix);
+    t->energy = calloc(cap, sizeof *t->energy);
+    t->spec_no = calloc(cap, sizeof *t->spec_no);
+    t->mag = calloc(cap, sizeof *t->mag);
+    t->flux = calloc(cap, sizeof *t->flux);
+    t->phi = calloc(cap, sizeof *t->phi);
+    if (!t->utc || !t->time_text || !t->time_unix || !t->energy || !t->spec_no || !t->mag ||
+        !t->flux || !t->phi) {
+        er_table_free(t);
+        return -1;
+    }
+    t->capacity = cap;
+    return 0;
+}
+
 static int grow(void **p, size_t elem, size_t cap)
 {
     if (cap > SIZE_MAX / elem)

@@ -62,6 +62,10 @@ lp_status er_table_read_buffer(const char *data, size_t len, const char *name,
 void er_table_init(er_table *table);
 void er_table_free(er_table *table);
 void er_table_clear(er_table *table); /* n_rows = 0, keeps capacity */
+/* An empty table with room for `rows` rows (at least 1), zero-filled, for
+ * callers that fill rows themselves (the C API, the benchmarks); -1 when out
+ * of memory (the table is then empty). */
+int er_table_alloc(er_table *table, size_t rows);
 
 /* Keep the rows r with keep[r] != 0 (in order), drop the others; returns
  * how many were dropped (the batch drops sweeps read twice). */

@@ -8,7 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/npz_read.h"
+void npz_array_free(npz_array *a)
+{
+    if (!a)
+        return;
+    free(a->data);
+    memset(a, 0, sizeof *a);
+}
 
 static uint16_t rd16(const unsigned char *p)
 {

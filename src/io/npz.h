@@ -9,18 +9,7 @@
 #include <stdint.h>
 
 #include "core/status.h"
-
-/* NPZ_DATETIME64_MS: int64 milliseconds since 1970-01-01T00:00:00 UTC
- * (numpy.datetime64[ms], '<M8[ms]'); INT64_MIN is NaT. */
-typedef enum {
-    NPZ_BOOL,
-    NPZ_INT8,
-    NPZ_INT64,
-    NPZ_FLOAT64,
-    NPZ_UNICODE,
-    NPZ_DATETIME64_MS
-} npz_dtype;
-#define NPZ_NAT INT64_MIN
+#include "io/npy.h"
 
 typedef struct npz_writer npz_writer;
 

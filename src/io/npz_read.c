@@ -1,7 +1,7 @@
 /* NPZ reader (docs/npz.md): the file is memory-mapped, the ZIP central
  * directory (with ZIP64 records and extra fields) is parsed with every
  * offset checked against the mapping, members are inflated with zlib and
- * their CRC-32 verified; each member is decoded by npz_parse_npy (npy.c). */
+ * their CRC-32 verified; each member is decoded by npz_parse_npy (io/npy.h). */
 #include "io/npz_read.h"
 
 #include <errno.h>
@@ -255,14 +255,6 @@ static const npz_entry *find_entry(const npz_file *f, const char *key)
 int npz_read_has(const npz_file *f, const char *key)
 {
     return find_entry(f, key) != NULL;
-}
-
-void npz_array_free(npz_array *a)
-{
-    if (!a)
-        return;
-    free(a->data);
-    memset(a, 0, sizeof *a);
 }
 
 /* ---- members ---------------------------------------------------------- */

@@ -4,6 +4,28 @@
 #ifndef LPMAP_PHYSICS_CHARGING_H
 #define LPMAP_PHYSICS_CHARGING_H
 
+/* The charging model's constants and its solvers' tuning (docs/physics.md
+ * §6); the fitter (fit/scpot_body.h) and the simulator use the same. */
+#define SC_JE_E_MIN_EV 10.0 /* electron-current integral, eV */
+#define SC_JE_E_MAX_EV 20000.0
+#define SC_JE_POINTS 10
+#define SC_JE_POINTS_REFIT 100
+#define SC_PHOTO_J1 1.07e-6 /* photoemission J-U curve, A/m^2 */
+#define SC_PHOTO_U1 5.0
+#define SC_PHOTO_J2 1.6e-8
+#define SC_PHOTO_U2 60.0
+#define SC_SUNLIT_U_MAX 150.0
+#define SC_SHADOW_U_MIN -1500.0
+#define SC_BRENT_XTOL 1e-3
+#define SC_BRENT_MAXITER 200
+#define SC_BRACKET_GROW 1.5
+#define SC_BRACKET_TRIES 10
+#define SC_BALANCE_E_MIN_EV 1.0
+#define SC_BALANCE_E_MAX_EV 20000.0
+#define SC_BALANCE_POINTS 500
+#define SEE_DELTA_MAX 1.5 /* Sternglass: 7.4 * delta_max * (E/E_max) exp(-2 sqrt(E/E_max)) */
+#define SEE_E_MAX_EV 500.0
+
 /* Brent's method on [a, b] (f(a), f(b) of opposite sign). Returns the root,
  * or NaN without a sign change. *iterations (may be NULL) gets the count. */
 double brent_root(double (*f)(double x, void *ctx), void *ctx, double a, double b, double xtol,

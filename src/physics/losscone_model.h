@@ -9,7 +9,13 @@
 #include "core/constants.h"
 #include "core/hostdev.h"
 
-/* Fixed shape parameters of the model (defaults in constants.h). */
+/* Shape of the model (docs/physics.md §4.1): defaults of losscone_shape. */
+#define LC_BACKGROUND 0.05
+#define LC_BEAM_WIDTH_EV 15.0
+#define LC_BEAM_PITCH_SIGMA_DEG 7.5
+#define LC_E_FLOOR 1e-12 /* smallest energy E' the edge formula divides by */
+
+/* Fixed shape parameters of the model. */
 typedef struct {
     double background;     /* b */
     double beam_width_ev;  /* w */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/calendar.h"
+#include "core/utc.h"
 #include "core/constants.h"
 #include "io/npz.h"
 #include "pipeline/stages.h"
@@ -160,31 +160,10 @@ static uint8_t sweep_fit_flags(const batch_context *ctx, const scpot_result *u,
 
 int results_utc_to_unix_ms(const char *utc, int64_t *ms)
 {
-    int y, mo, d, h, mi, sec, n = 0;
-    char sep;
-    if (sscanf(utc, "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &sec, &n) != 7 ||
-        (sep != 'T' && sep != ' ') || d < 1 || d > calendar_days_in_month(y, mo) || h > 23 ||
-        mi > 59 || sec > 60 || h < 0 || mi < 0 || sec < 0)
+    utc_stamp t;
+    if (utc_parse(utc, strlen(utc), 0, &t, NULL) != LP_OK)
         return 0;
-    int64_t frac_ms = 0;
-    const char *p = utc + n;
-    if (*p == '.') {
-        int digits = 0;
-        int64_t scale = 100;
-        for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-            if (digits < 3)
-                frac_ms += (*p - '0') * scale;
-            scale /= 10;
-        }
-        if (digits == 0)
-            return 0;
-    }
-    while (*p == ' ')
-        p++;
-    if (*p != '\0' && *p != 'Z')
-        return 0;
-    int64_t days = calendar_days_from_1970(y, mo, d);
-    *ms = ((days * 24 + h) * 60 + mi) * 60000 + (int64_t)sec * 1000 + frac_ms;
+    *ms = utc_to_unix_ms(&t);
     return 1;
 }
 

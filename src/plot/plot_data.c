@@ -8,48 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/calendar.h"
+#include "core/utc.h"
 #include "io/npz_read.h"
-
-static int read_digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return 0;
-}
 
 double plot_parse_utc(const char *s)
 {
-    int y, mo, d, h, mi, se;
-    if (strlen(s) < 19 || read_digits(s, 4, &y) || s[4] != '-' || read_digits(s + 5, 2, &mo) ||
-        s[7] != '-' || read_digits(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' ') ||
-        read_digits(s + 11, 2, &h) || s[13] != ':' || read_digits(s + 14, 2, &mi) || s[16] != ':' ||
-        read_digits(s + 17, 2, &se))
-        return NAN;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-        return NAN;
-    double frac = 0;
-    const char *p = s + 19;
-    if (*p == '.') {
-        double scale = 0.1;
-        p++;
-        if (*p < '0' || *p > '9')
-            return NAN;
-        while (*p >= '0' && *p <= '9') {
-            frac += (*p++ - '0') * scale;
-            scale /= 10;
-        }
-    }
-    if (*p == 'Z')
-        p++;
-    if (*p)
-        return NAN;
-    return (double)calendar_days_from_1970(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + se + frac;
+    utc_stamp t;
+    return utc_parse(s, strlen(s), 0, &t, NULL) == LP_OK ? utc_to_unix_s(&t) : NAN;
 }
 
 unsigned plot_parse_what(const char *list)

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/calendar.h"
 #include "core/constants.h"
 #include "core/rng.h"
+#include "core/utc.h"
 #include "sim/sim_mission.h"
 
 #define DEG (LP_PI / 180.0)
@@ -16,38 +18,6 @@
 #define CENTURY_DAYS 36525.0
 
 /* ---- time ------------------------------------------------------------ */
-
-int64_t sim_unix_from_date(int y, int m, int d)
-{
-    /* days from civil (H. Hinnant's algorithm) */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (era * 146097 + doe - 719468) * 86400;
-}
-
-void sim_date_from_unix_day(int64_t z, int *year, int *month, int *mday, int *doy)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t dy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * dy + 2) / 153;
-    int d = (int)(dy - (153 * mp + 2) / 5 + 1);
-    int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    y += m <= 2;
-    *year = (int)y;
-    *month = m;
-    *mday = d;
-    if (doy) {
-        int64_t jan1 = sim_unix_from_date((int)y, 1, 1) / 86400;
-        *doy = (int)((sim_unix_from_date((int)y, m, d) / 86400) - jan1 + 1);
-    }
-}
 
 /* Leap seconds of the standard LSK: (year, month) the new TAI-UTC starts. */
 static const struct {
@@ -63,7 +33,7 @@ int sim_delta_at(double unix_s)
 {
     int d = 0;
     for (size_t i = 0; i < sizeof LEAPS / sizeof LEAPS[0]; i++)
-        if (unix_s >= (double)sim_unix_from_date(LEAPS[i].year, LEAPS[i].month, 1))
+        if (unix_s >= (double)calendar_days_from_1970(LEAPS[i].year, LEAPS[i].month, 1) * DAY_S)
             d = LEAPS[i].delta;
     return d;
 }
@@ -78,14 +48,7 @@ double sim_et_from_unix(double unix_s)
 
 void sim_format_utc(double unix_s, char *buf, size_t size)
 {
-    int64_t ms = (int64_t)llround(unix_s * 1000.0);
-    int64_t day = ms >= 0 ? ms / 86400000 : -((-ms + 86399999) / 86400000);
-    int64_t rem = ms - day * 86400000;
-    int y, mo, d;
-    sim_date_from_unix_day(day, &y, &mo, &d, NULL);
-    int hh = (int)(rem / 3600000), mm = (int)(rem / 60000 % 60), ss = (int)(rem / 1000 % 60);
-    snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03d", y, mo, d, hh, mm, ss,
-             (int)(rem % 1000));
+    utc_format_unix_ms((int64_t)llround(unix_s * 1000.0), buf, size);
 }
 
 /* ---- frames ----------------------------------------------------------- */

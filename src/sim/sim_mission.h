@@ -10,11 +10,6 @@
 
 #include "geometry/geometry.h"
 
-/* Unix seconds of 00:00 UTC on a calendar date (proleptic Gregorian). */
-int64_t sim_unix_from_date(int year, int month, int day);
-/* Calendar date of a unix day number (unix seconds / 86400). */
-void sim_date_from_unix_day(int64_t day, int *year, int *month, int *day_of_month, int *doy);
-
 /* TAI - UTC (s) in force at a unix time (leap-second table of the standard
  * LSK); 0 before 1972. */
 int sim_delta_at(double unix_s);

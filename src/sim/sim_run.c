@@ -14,6 +14,7 @@
 #include <omp.h>
 #endif
 
+#include "core/calendar.h"
 #include "core/cancel.h"
 #include "core/log.h"
 #include "sim/sim_mission.h"
@@ -37,17 +38,11 @@ void sim_options_init(sim_options *o)
     o->sweeps_per_day = 1080;
 }
 
-static const char *const MONTHS[12] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
-                                       "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
-
 void sim_er_folder(int year, int month, char *buf, size_t size)
 {
-    int64_t first = sim_unix_from_date(year, month, 1) / 86400;
-    int64_t next = month == 12 ? sim_unix_from_date(year + 1, 1, 1) / 86400
-                               : sim_unix_from_date(year, month + 1, 1) / 86400;
-    int64_t jan1 = sim_unix_from_date(year, 1, 1) / 86400;
-    snprintf(buf, size, "%04d/%03d_%03d%s", year, (int)(first - jan1 + 1), (int)(next - jan1),
-             MONTHS[month - 1]);
+    snprintf(buf, size, "%04d/%03d_%03d%s", year, calendar_day_of_year(year, month, 1),
+             calendar_day_of_year(year, month, calendar_days_in_month(year, month)),
+             calendar_month_abbrev(month));
 }
 
 void sim_er_name(int year, int month, int day, char *buf, size_t size)
@@ -118,7 +113,7 @@ static lp_status validate(const sim_options *o, lp_error *err)
     if (o->year < 1972 || o->year > 2099 || o->month < 1 || o->month > 12 || o->day < 1)
         return lp_error_set(err, LP_ERR_USAGE, "start date out of range (1972..2099)");
     int y, m, d;
-    sim_date_from_unix_day(sim_unix_from_date(o->year, o->month, o->day) / 86400, &y, &m, &d, NULL);
+    calendar_date_from_1970(calendar_days_from_1970(o->year, o->month, o->day), &y, &m, &d);
     if (y != o->year || m != o->month || d != o->day)
         return lp_error_set(err, LP_ERR_USAGE, "no such date: %04d-%02d-%02d", o->year, o->month,
                             o->day);
@@ -194,7 +189,7 @@ static lp_status write_day(const sim_options *o, const sim_context *ctx, int64_t
                            sim_file *truth_file, day_sweep *out, sim_summary *sum, lp_error *err)
 {
     int y, m, d;
-    sim_date_from_unix_day(unix_day, &y, &m, &d, NULL);
+    calendar_date_from_1970((long)unix_day, &y, &m, &d);
     char folder[64], name[32], dir[4096], path[4200];
     sim_er_folder(y, m, folder, sizeof folder);
     sim_er_name(y, m, d, name, sizeof name);
@@ -285,7 +280,7 @@ lp_status sim_run(const sim_options *o, sim_summary *sum, lp_error *err)
         return st;
 
     double t0 = now_s();
-    int64_t day0 = sim_unix_from_date(o->year, o->month, o->day) / 86400;
+    int64_t day0 = calendar_days_from_1970(o->year, o->month, o->day);
     double unix_start = (double)day0 * 86400.0;
     double unix_end = unix_start + o->days * 86400.0;
 

@@ -1,6 +1,6 @@
-/* Calendar and time-scale conversions (docs/spice.md §2): parsing UTC strings,
- * formal calendar seconds past J2000, and UTC → TAI → TT → TDB (ET) from the
- * leap-second kernel variables. */
+/* Time-scale conversions (docs/spice.md §2): UTC strings (read by
+ * core/utc.h) to calendar fields, formal calendar seconds past J2000, and UTC → TAI → TT → TDB (ET)
+ * from the leap-second kernel variables. */
 #ifndef LPMAP_SPICE_TIMECONV_H
 #define LPMAP_SPICE_TIMECONV_H
 
@@ -11,19 +11,17 @@ typedef struct {
     double second;
 } tc_calendar;
 
-/* Days from 2000-01-01 to y-m-d (proleptic Gregorian). */
-long tc_days_from_j2000_date(int year, int month, int day);
-int tc_days_in_month(int year, int month);
 /* Formal seconds past J2000 (2000-01-01T12:00:00, no leap seconds). */
 double tc_formal_seconds(const tc_calendar *c);
 /* Inverse of tc_formal_seconds (second in [0, 60)). */
 void tc_calendar_from_formal(double secs, tc_calendar *c);
 
 /* Parse "YYYY-MM-DDThh:mm:ss[.fff][Z]", "YYYY-MM-DD hh:mm:ss[.fff]",
- * "YYYY-DOYThh:mm:ss[.fff]" (fields range-checked, second < 61). */
+ * "YYYY-DOYThh:mm:ss[.fff]" (core/utc.h utc_parse: fields range-checked,
+ * second < 61). */
 lp_status tc_parse_utc(const char *s, tc_calendar *out, lp_error *err);
-/* Parse a text-kernel @date: "1972-JAN-1", "1972-01-01", optionally with
- * "/hh:mm:ss" or "Thh:mm:ss"; returns formal seconds past J2000. */
+/* Parse a text-kernel @date (core/utc.h utc_parse_kernel_date); returns
+ * formal seconds past J2000. */
 lp_status tc_parse_kernel_date(const char *s, double *secs, lp_error *err);
 
 /* Leap-second model extracted from an LSK. */

@@ -56,3 +56,24 @@ need_numpy() { # sets PY to Debian's python3 with NumPy, or ends the test as a c
         exit 77
     fi
 }
+
+use_tmp() { # TMP: a fresh folder, removed when the test exits
+    TMP=$(mktemp -d)
+    trap 'rm -rf "$TMP"' EXIT
+}
+
+products_fixture() { # products_fixture SEED SYNTH1 SYNTH2: the inputs of the grid and sites tests
+    # (needs TMP; ends as a skip without NumPy): CHECK (check_products.py), a simulated two-day
+    # batch NPZ in $B (from $D) and two synthetic NPZ files, $TMP/s1.npz (with per-row sigmas)
+    # and $TMP/s2.npz.
+    need_numpy
+    CHECK="$(cd "$(dirname "$0")" && pwd)/check_products.py"
+    D="$TMP/sim"
+    expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-01 --days 2 --sweeps-per-day 100 \
+        --seed "$1" -q
+    expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/out"
+    B="$TMP/out/potential_batch_all.npz"
+    check "batch NPZ written" test -s "$B"
+    expect_rc 0 "$PY" "$CHECK" synth "$TMP/s1.npz" "$2" --sigma
+    expect_rc 0 "$PY" "$CHECK" synth "$TMP/s2.npz" "$3"
+}

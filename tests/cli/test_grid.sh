@@ -7,20 +7,8 @@
 # one-line error, the right exit code and no output.
 set -u
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-need_numpy
-CHECK="$HERE/check_products.py"
-
-D="$TMP/sim"
-expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-01 --days 2 --sweeps-per-day 100 \
-    --seed 5 -q
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/out"
-B="$TMP/out/potential_batch_all.npz"
-check "batch NPZ written" test -s "$B"
-expect_rc 0 "$PY" "$CHECK" synth "$TMP/s1.npz" 1 --sigma
-expect_rc 0 "$PY" "$CHECK" synth "$TMP/s2.npz" 2
+use_tmp
+products_fixture 5 1 2
 
 # --- the simulated batch alone, 10 degrees
 expect_rc 0 "$LPMAP_BIN" grid "$B" --res 10 --out "$TMP/g1"

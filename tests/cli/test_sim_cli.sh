@@ -16,6 +16,9 @@ expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/a" --start 1998-02-30
 expect_out "no such date: 1998-02-30"
 expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/a" --start yesterday
 expect_out "invalid --start 'yesterday'"
+expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/a" --start 1998-4-1
+expect_out "invalid --start '1998-4-1': expected YYYY-MM-DD"
+check "nothing written for a bad --start" test ! -e "$TMP/a"
 expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/a" --sweeps-per-day x
 expect_out "not an integer"
 expect_rc 2 "$LPMAP_BIN" simulate --out "$TMP/a" --bogus

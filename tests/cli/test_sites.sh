@@ -6,20 +6,8 @@
 # code and no output.
 set -u
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-need_numpy
-CHECK="$HERE/check_products.py"
-
-D="$TMP/sim"
-expect_rc 0 "$LPMAP_BIN" simulate --out "$D" --start 1998-04-01 --days 2 --sweeps-per-day 100 \
-    --seed 7 -q
-expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/out"
-B="$TMP/out/potential_batch_all.npz"
-check "batch NPZ written" test -s "$B"
-expect_rc 0 "$PY" "$CHECK" synth "$TMP/s1.npz" 3 --sigma
-expect_rc 0 "$PY" "$CHECK" synth "$TMP/s2.npz" 4
+use_tmp
+products_fixture 7 3 4
 
 # --- built-in sites
 expect_rc 0 "$LPMAP_BIN" sites --list-builtin
