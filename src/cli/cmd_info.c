@@ -111,33 +111,35 @@ int cmd_info(int argc, char **argv)
     printf("CPU threads (OpenMP): %d\n", cpu_threads);
     if (!gpu_compiled_in()) {
         printf("CUDA: not compiled in (build with -DLPMAP_CUDA=ON or AUTO where nvcc exists)\n");
-        printf("--fast would fit on the CPU (%d threads)\n", cpu_threads);
-        free(devs);
-        return 0;
+    } else {
+        int rt = 0, drv = 0;
+        gpu_runtime_versions(&rt, &drv);
+        printf("CUDA: compiled in (");
+        print_version("runtime", rt);
+        printf(", ");
+        print_version("driver", drv);
+        printf(")\n");
     }
-    int rt = 0, drv = 0;
-    gpu_runtime_versions(&rt, &drv);
-    printf("CUDA: compiled in (");
-    print_version("runtime", rt);
-    printf(", ");
-    print_version("driver", drv);
-    printf(")\n");
-
-    if (n_dev <= 1) {
-        printf("devices: none (%s)\n", why.message);
-        printf("--fast would fit on the CPU (%d threads): %s\n", cpu_threads, why.message);
-        free(devs);
-        return 0;
+    /* The backends' device list, the CPU first (gpu/backend_devices.h). */
+    printf("devices: %zu (the CPU and %zu GPU%s)\n", n_dev, n_dev - 1, n_dev == 2 ? "" : "s");
+    printf("  cpu: %d OpenMP threads\n", cpu_threads);
+    for (size_t k = 1; k < n_dev; k++) {
+        const fit_device *g = &devs[k];
+        printf("  gpu %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", g->index,
+               g->name, gib(g->total_mem), gib(g->free_mem), g->cc_major, g->cc_minor);
     }
-    printf("devices: %zu\n", n_dev - 1);
-    if (why.message[0]) /* a device that could not be queried */
+    if (why.message[0]) /* no GPU, or one that could not be queried */
         printf("  (%s)\n", why.message);
+    if (n_dev <= 1) {
+        printf("--fast would fit on the CPU (%d threads)%s%s\n", cpu_threads,
+               why.message[0] ? ": " : "", why.message);
+        free(devs);
+        return 0;
+    }
     fit_device chosen;
     int have_chosen = 0;
     for (size_t k = 1; k < n_dev; k++) {
         const fit_device *g = &devs[k];
-        printf("  %d: %s, %.1f GiB (%.1f GiB free), compute capability %d.%d\n", g->index, g->name,
-               gib(g->total_mem), gib(g->free_mem), g->cc_major, g->cc_minor);
         if (g->index == device) {
             chosen = *g;
             have_chosen = 1;

@@ -9,13 +9,14 @@ expect_rc 0 "$LPMAP_BIN" info
 expect_out "^lpmap [0-9]+\.[0-9]+"
 expect_out "^CPU threads \(OpenMP\): [0-9]+"
 expect_out "^CUDA: (compiled in|not compiled in)"
-if printf '%s\n' "$OUT" | grep -q "^CUDA: not compiled in"; then
-    expect_out "^--fast would fit on the CPU"
-elif printf '%s\n' "$OUT" | grep -q "^devices: none"; then
-    expect_out "^devices: none \(.+\)"
+# the device list: the CPU first, then each GPU, or why there is none
+expect_out "^devices: [0-9]+ \(the CPU and [0-9]+ GPUs?\)"
+expect_out "^  cpu: [0-9]+ OpenMP threads"
+if printf '%s\n' "$OUT" | grep -q "^devices: 1 "; then
+    expect_out "^  \(.+\)"
     expect_out "^--fast would fit on the CPU \([0-9]+ threads\): "
 else
-    expect_out "^  0: .+ GiB .+compute capability [0-9]+\.[0-9]+"
+    expect_out "^  gpu 0: .+ GiB .+compute capability [0-9]+\.[0-9]+"
     expect_out "^--fast would use: device 0 \(.+\), dtype (fp64|mixed|fp32)"
     expect_out "batch size: [0-9]+ loss-cone sweeps"
     expect_rc 0 "$LPMAP_BIN" info --dtype fp64 --batch-size 123
