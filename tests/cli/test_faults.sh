@@ -81,9 +81,9 @@ for sig in INT TERM; do
     "$LPMAP_BIN" batch --data-dir "$T/big" --output-dir "$out" --threads 1 >"$T/$sig.log" 2>&1 &
     pid=$!
     # wait until the first day has been fitted, so the signal lands inside
-    # the fitting of a later day
+    # the fitting of a later day (up to 3 minutes: a loaded CI machine)
     started=0
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 3600); do
         if grep -q 'TAB: .* fitted' "$T/$sig.log" 2>/dev/null; then started=1; break; fi
         kill -0 $pid 2>/dev/null || break
         sleep 0.05
