@@ -1,17 +1,17 @@
-/* CPU tests of the GPU block bodies (src/fit/lc_body.h, kappa_body.h,
+/* CPU tests of the block bodies (src/fit/lc_body.h, kappa_body.h,
  * de_block_impl.h): the host emulation runs exactly the code the CUDA
  * kernels run (one thread, BLOCK_SYNC a no-op) and must equal independent
- * references built from physics/losscone_model.h, kappa_model.h and the
- * CPU DE loop (fit/de.c) — docs/physics.md §4.3-§4.4, §5; docs/decisions.md "GPU". */
+ * references built from physics/losscone_model.h and kappa_model.h, and the
+ * CPU fitters' results — docs/physics.md §4.3-§4.4, §5; docs/decisions.md "GPU". */
 #include "test_support.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit/de.h"
+#include "fit/de_core.h"
 #include "fit/lhs_core.h"
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 #include "fit/lc_body.h"
 #include "gpu_test_data.h"
 

@@ -1,11 +1,13 @@
-/* The kappa fit of one sweep as a block body (docs/physics.md §5), shared by the
- * CUDA kernel (kappa_kernels.cu) and its host emulation in the CPU tests:
- * the packed sweep (response matrix W, ln J_d, weights), the weighted log
- * chi2 of one candidate (kappa_flux from physics/kappa_model.h) and the DE
- * run (de_block_impl.h). Always fp64: a candidate costs 15 flux values and
- * a 15x15 product, so reduced precision would buy little and move answers. */
-#ifndef LPMAP_GPU_KAPPA_BODY_H
-#define LPMAP_GPU_KAPPA_BODY_H
+/* The kappa fit of one sweep, written once as a block body (docs/physics.md
+ * §5) with two launchers, as the loss-cone fit (fit/lc_body.h): the CPU
+ * fitter (fit/kappa_fit.c: one sweep per OpenMP thread, a block of one
+ * thread) and the CUDA kernel (gpu/kappa_kernels.cu: one block per sweep).
+ * It holds the packed sweep (response matrix W, ln J_d, weights), the weighted log chi2 of one
+ * candidate (physics/kappa_model.h) and the DE run (de_block_impl.h).
+ * Always fp64: a candidate costs 15 flux values and a 15x15 product, so
+ * reduced precision would buy little and move answers. */
+#ifndef LPMAP_FIT_KAPPA_BODY_H
+#define LPMAP_FIT_KAPPA_BODY_H
 
 #include <math.h>
 #include <stdint.h>
@@ -29,8 +31,9 @@ typedef struct {
     uint64_t seed;
 } kg_config;
 
-/* One sweep packed for the device (fixed size): the inputs of kappa_chi2
- * (physics/kappa_model.h), the response matrix with row stride n_rows. */
+/* One sweep packed for the fit body (fixed size; the device copies it to
+ * shared memory): the inputs of kappa_chi2_packed (physics/kappa_model.h),
+ * the response matrix with row stride n_rows. */
 typedef struct {
     uint64_t sweep_id, phase_init, phase_gen;
     int n_rows, pad_;
@@ -61,9 +64,9 @@ LP_HD void kg_config_init(const kappa_settings *s, kg_config *c)
     c->seed = s->seed;
 }
 
-/* Pack one prepared sweep (host) as fit/kappa_fit.c prepares it: the
- * response matrix of kappa_response_matrix and ln(J_d + EPS). Returns 1
- * when the sweep is fitted (at least 2 rows, finite positive density). */
+/* Pack one prepared sweep (host): the response matrix of
+ * kappa_response_matrix and ln(J_d + EPS). Returns 1 when the sweep is
+ * fitted (at least 2 rows, finite positive density). */
 static inline int kg_pack(const kappa_data *in, kg_sweep *out)
 {
     memset(out, 0, sizeof *out);
@@ -83,7 +86,7 @@ static inline int kg_pack(const kappa_data *in, kg_sweep *out)
 }
 
 /* Weighted log chi2 of x = (kappa, log10 theta): kappa_chi2 of
- * physics/kappa_model.h, the CPU's objective. */
+ * physics/kappa_model.h. */
 LP_HD double kg_chi2(const kg_sweep *sw, const double *x)
 {
     double model[LP_N_ENERGIES];
@@ -128,30 +131,45 @@ LP_HD void kg_fit_block(int tid, int nt, const kg_sweep *sw, const kg_config *c,
         kg_result_from(sw, c, &r, out);
 }
 
-/* Host emulation of one block (CPU tests). Returns -1 for an unsupported
- * population. */
+/* Host working memory of a block of one thread: the packed sweep, the
+ * block's shared scalars and the DE arrays. One per CPU thread, reused for
+ * every sweep it fits. */
+typedef struct {
+    kg_sweep sw;
+    de_block_shared s;
+    double de[4 * DE_MAX_POPULATION * KG_DIM]; /* pop, trial, f, ft */
+} kg_host;
+
+/* The whole fit of one sweep on the host (the CPU fitter, and the tests):
+ * pack, then the block body with tid 0 of 1. c->de.population must be
+ * within [4, DE_MAX_POPULATION]. */
+static inline void kg_fit_scratch(const kg_config *c, const kappa_data *in, kg_host *h,
+                                  kappa_result *out)
+{
+    if (!kg_pack(in, &h->sw)) {
+        kg_not_fitted(in, out);
+        return;
+    }
+    de_block_mem m;
+    m.pop = h->de;
+    m.trial = h->de + DE_MAX_POPULATION * KG_DIM;
+    m.f = h->de + 2 * DE_MAX_POPULATION * KG_DIM;
+    m.ft = m.f + DE_MAX_POPULATION;
+    m.s = &h->s;
+    kg_fit_block(0, 1, &h->sw, c, &m, out);
+}
+
+/* kg_fit_scratch with its own memory (tests). Returns -1 for an
+ * unsupported population or when out of memory. */
 static inline int kg_fit_host(const kg_config *c, const kappa_data *in, kappa_result *out)
 {
     if (c->de.population < 4 || c->de.population > DE_MAX_POPULATION)
         return -1;
-    kg_sweep *sw = (kg_sweep *)malloc(sizeof *sw);
-    if (!sw)
+    kg_host *h = (kg_host *)malloc(sizeof *h);
+    if (!h)
         return -1;
-    if (!kg_pack(in, sw)) {
-        kg_not_fitted(in, out);
-    } else {
-        double pop[DE_MAX_POPULATION * KG_DIM], trial[DE_MAX_POPULATION * KG_DIM];
-        double f[DE_MAX_POPULATION], ft[DE_MAX_POPULATION];
-        de_block_shared s;
-        de_block_mem m;
-        m.pop = pop;
-        m.trial = trial;
-        m.f = f;
-        m.ft = ft;
-        m.s = &s;
-        kg_fit_block(0, 1, sw, c, &m, out);
-    }
-    free(sw);
+    kg_fit_scratch(c, in, h, out);
+    free(h);
     return 0;
 }
 
