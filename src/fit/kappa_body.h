@@ -2,7 +2,8 @@
  * §5) with two launchers, as the loss-cone fit (fit/lc_body.h): the CPU
  * fitter (fit/kappa_fit.c: one sweep per OpenMP thread, a block of one
  * thread) and the CUDA kernel (gpu/kappa_kernels.cu: one block per sweep).
- * It holds the packed sweep (response matrix W, ln J_d, weights), the weighted log chi2 of one
+ * It holds the packed sweep (response matrix W, ln J_d, weights and the
+ * candidate-independent v² of the model), the weighted log chi2 of one
  * candidate (physics/kappa_model.h) and the DE run (de_block_impl.h).
  * Always fp64: a candidate costs 15 flux values and a 15x15 product, so
  * reduced precision would buy little and move answers. */
@@ -39,6 +40,7 @@ typedef struct {
     int n_rows, pad_;
     double density;
     double energy[LP_N_ENERGIES];
+    double v2[LP_N_ENERGIES];       /* kappa_v2(E): the model's v² per energy */
     double log_data[LP_N_ENERGIES]; /* ln(J_d + EPS) */
     double weight[LP_N_ENERGIES];
     double response[LP_N_ENERGIES * LP_N_ENERGIES]; /* W, rows normalized to 1 */
@@ -78,6 +80,7 @@ static inline int kg_pack(const kappa_data *in, kg_sweep *out)
     out->density = in->density;
     for (int i = 0; i < rows; i++) {
         out->energy[i] = in->energy[i];
+        out->v2[i] = kappa_v2(in->energy[i]);
         out->log_data[i] = log(in->omni_flux[i] + LP_EPS);
         out->weight[i] = in->weight[i];
     }
@@ -86,17 +89,28 @@ static inline int kg_pack(const kappa_data *in, kg_sweep *out)
 }
 
 /* Weighted log chi2 of x = (kappa, log10 theta): kappa_chi2 of
- * physics/kappa_model.h. */
-LP_HD double kg_chi2(const kg_sweep *sw, const double *x)
+ * physics/kappa_model.h (identical doubles) on the packed sweep. `bound`:
+ * the value to beat (INFINITY: none); see kappa_chi2_packed. */
+LP_HD double kg_chi2_bounded(const kg_sweep *sw, const double *x, double bound)
 {
     double model[LP_N_ENERGIES];
-    return kappa_chi2(sw->n_rows, sw->energy, sw->response, sw->log_data, sw->weight, sw->density,
-                      x[0], pow(10.0, x[1]), model);
+    return kappa_chi2_packed(sw->n_rows, sw->v2, sw->response, sw->log_data, sw->weight,
+                             sw->density, x[0], pow(10.0, x[1]), bound, model);
 }
 
+LP_HD double kg_chi2(const kg_sweep *sw, const double *x)
+{
+    return kg_chi2_bounded(sw, x, INFINITY);
+}
+
+/* The DE's bound is the parent's value: a trial above it is never used
+ * (de_block_impl.h), so the chi2 may stop there (docs/performance.md). Not
+ * above the DE's bad value (kg_config_init: LC_CHI2_BAD): a non-finite
+ * full sum counts as that value and would beat a parent worse than it. */
 #define DEB_FN kg_de_block
 #define DEB_CTX const kg_sweep *
-#define DEB_EVAL(ctx, x, bound) kg_chi2((ctx), (x))
+#define DEB_EVAL(ctx, x, bound)                                                                    \
+    kg_chi2_bounded((ctx), (x), (bound) <= LC_CHI2_BAD ? (bound) : INFINITY)
 #include "fit/de_block_impl.h"
 
 /* Result from the DE best (docs/physics.md §5). */

@@ -82,21 +82,27 @@ LP_HD void kappa_response_matrix(int n, const double *energy, double *w)
     }
 }
 
-/* Weighted log chi2 of (kappa, theta) with density n fixed:
- * sum_i (w_i (ln(M_i + EPS) - ln(J_d,i + EPS)))^2, M = W J. `log_data`
- * holds ln(J_d + EPS); `model` is scratch of n values. */
-LP_HD double kappa_chi2(int n, const double *energy, const double *response, const double *log_data,
-                        const double *weight, double density, double kappa, double theta,
-                        double *model)
+/* v² (m²/s²) of an electron of energy E (eV), as the flux model uses it. */
+LP_HD double kappa_v2(double energy_ev)
+{
+    return 2.0 * energy_ev / LP_ELECTRON_MASS_EV_S2_M2;
+}
+
+/* kappa_chi2 with the candidate-independent v² = kappa_v2(E) given per
+ * energy (a fit computes them once per sweep, fit/kappa_body.h) and a
+ * bound: the sum only grows (squares), so once it exceeds `bound` it stops
+ * and returns that partial sum, a value > bound (INFINITY: the full sum).
+ * The same operations in the same order as kappa_chi2: identical doubles. */
+LP_HD double kappa_chi2_packed(int n, const double *v2, const double *response,
+                               const double *log_data, const double *weight, double density,
+                               double kappa, double theta, double bound, double *model)
 {
     /* kappa_flux with the normalization hoisted out of the energy loop. */
     double norm = density * exp(kappa_log_norm(kappa, theta));
     double k_theta2 = kappa * theta * theta;
-    for (int j = 0; j < n; j++) {
-        double v2 = 2.0 * energy[j] / LP_ELECTRON_MASS_EV_S2_M2;
-        model[j] = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / k_theta2)) * v2 /
-                   LP_ELECTRON_MASS_EV_S2_M2;
-    }
+    for (int j = 0; j < n; j++)
+        model[j] = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2[j] / k_theta2)) *
+                   v2[j] / LP_ELECTRON_MASS_EV_S2_M2;
     double chi2 = 0.0;
     for (int i = 0; i < n; i++) {
         double m = 0.0;
@@ -104,8 +110,24 @@ LP_HD double kappa_chi2(int n, const double *energy, const double *response, con
             m += response[i * n + j] * model[j];
         double d = weight[i] * (log(m + LP_EPS) - log_data[i]);
         chi2 += d * d;
+        if (chi2 > bound)
+            return chi2;
     }
     return chi2;
+}
+
+/* Weighted log chi2 of (kappa, theta) with density n fixed:
+ * sum_i (w_i (ln(M_i + EPS) - ln(J_d,i + EPS)))^2, M = W J. `log_data`
+ * holds ln(J_d + EPS); `model` is scratch of n values; n <= LP_N_ENERGIES. */
+LP_HD double kappa_chi2(int n, const double *energy, const double *response, const double *log_data,
+                        const double *weight, double density, double kappa, double theta,
+                        double *model)
+{
+    double v2[LP_N_ENERGIES];
+    for (int j = 0; j < n; j++)
+        v2[j] = kappa_v2(energy[j]);
+    return kappa_chi2_packed(n, v2, response, log_data, weight, density, kappa, theta, INFINITY,
+                             model);
 }
 
 #endif
