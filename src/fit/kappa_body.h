@@ -2,8 +2,8 @@
  * §5) with two launchers, as the loss-cone fit (fit/lc_body.h): the CPU
  * fitter (fit/kappa_fit.c: one sweep per OpenMP thread, a block of one
  * thread) and the CUDA kernel (gpu/kappa_kernels.cu: one block per sweep).
- * It holds the packed sweep (response matrix W, ln J_d, weights and the
- * candidate-independent v² of the model), the weighted log chi2 of one
+ * It holds the packed sweep (response matrix W transposed, ln J_d,
+ * weights and the candidate-independent v² of the model), the weighted log chi2 of one
  * candidate (physics/kappa_model.h) and the DE run (de_block_impl.h).
  * Always fp64: a candidate costs 15 flux values and a 15x15 product, so
  * reduced precision would buy little and move answers. */
@@ -34,7 +34,7 @@ typedef struct {
 
 /* One sweep packed for the fit body (fixed size; the device copies it to
  * shared memory): the inputs of kappa_chi2_packed (physics/kappa_model.h),
- * the response matrix with row stride n_rows. */
+ * W transposed with stride n_rows. */
 typedef struct {
     uint64_t sweep_id, phase_init, phase_gen;
     int n_rows, pad_;
@@ -43,7 +43,7 @@ typedef struct {
     double v2[LP_N_ENERGIES];       /* kappa_v2(E): the model's v² per energy */
     double log_data[LP_N_ENERGIES]; /* ln(J_d + EPS) */
     double weight[LP_N_ENERGIES];
-    double response[LP_N_ENERGIES * LP_N_ENERGIES]; /* W, rows normalized to 1 */
+    double response_t[LP_N_ENERGIES * LP_N_ENERGIES]; /* [j * n_rows + i] = W_ij */
 } kg_sweep;
 
 LP_HD void kg_config_init(const kappa_settings *s, kg_config *c)
@@ -84,7 +84,11 @@ static inline int kg_pack(const kappa_data *in, kg_sweep *out)
         out->log_data[i] = log(in->omni_flux[i] + LP_EPS);
         out->weight[i] = in->weight[i];
     }
-    kappa_response_matrix(rows, out->energy, out->response);
+    double w[LP_N_ENERGIES * LP_N_ENERGIES];
+    kappa_response_matrix(rows, out->energy, w);
+    for (int i = 0; i < rows; i++)
+        for (int j = 0; j < rows; j++)
+            out->response_t[j * rows + i] = w[i * rows + j];
     return rows >= 2 && in->density > 0.0 && isfinite(in->density);
 }
 
@@ -94,7 +98,7 @@ static inline int kg_pack(const kappa_data *in, kg_sweep *out)
 LP_HD double kg_chi2_bounded(const kg_sweep *sw, const double *x, double bound)
 {
     double model[LP_N_ENERGIES];
-    return kappa_chi2_packed(sw->n_rows, sw->v2, sw->response, sw->log_data, sw->weight,
+    return kappa_chi2_packed(sw->n_rows, sw->v2, sw->response_t, sw->log_data, sw->weight,
                              sw->density, x[0], pow(10.0, x[1]), bound, model);
 }
 

@@ -1,6 +1,6 @@
 /* The kappa-fit kernel (docs/physics.md §5, docs/decisions.md "GPU"): one block of 32
  * threads per sweep (population 30: one member per thread), the packed
- * sweep (response matrix, ln J_d, weights) in shared memory and the whole
+ * sweep (response matrix, ln J_d, weights, v²) in shared memory and the whole
  * DE run inside one launch (fit/kappa_body.h, the CPU fitter's body).
  * fp64 only. The sunlit refit (scpot.c) goes through the same path with the
  * refit's random-stream phases carried in kappa_data. */

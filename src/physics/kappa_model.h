@@ -88,27 +88,35 @@ LP_HD double kappa_v2(double energy_ev)
     return 2.0 * energy_ev / LP_ELECTRON_MASS_EV_S2_M2;
 }
 
-/* kappa_chi2 with the candidate-independent v² = kappa_v2(E) given per
- * energy (a fit computes them once per sweep, fit/kappa_body.h) and a
- * bound: the sum only grows (squares), so once it exceeds `bound` it stops
- * and returns that partial sum, a value > bound (INFINITY: the full sum).
- * The same operations in the same order as kappa_chi2: identical doubles. */
-LP_HD double kappa_chi2_packed(int n, const double *v2, const double *response,
+/* kappa_chi2 with what does not depend on the candidate prepared once per
+ * sweep (fit/kappa_body.h): v² = kappa_v2(E) per energy, and the response
+ * transposed (response_t[j*n + i] = W_ij) so that M = W J is built column
+ * by column, each M_i still summed over j in order, several i at a time
+ * (SIMD). With a bound: the sum only grows (squares), so once it exceeds
+ * `bound` it stops and returns that partial sum, a value > bound
+ * (INFINITY: the full sum). The same operations in the same order as
+ * kappa_chi2: identical doubles (docs/performance.md). */
+LP_HD double kappa_chi2_packed(int n, const double *v2, const double *response_t,
                                const double *log_data, const double *weight, double density,
                                double kappa, double theta, double bound, double *model)
 {
     /* kappa_flux with the normalization hoisted out of the energy loop. */
     double norm = density * exp(kappa_log_norm(kappa, theta));
     double k_theta2 = kappa * theta * theta;
-    for (int j = 0; j < n; j++)
-        model[j] = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2[j] / k_theta2)) *
-                   v2[j] / LP_ELECTRON_MASS_EV_S2_M2;
+    double m[LP_N_ENERGIES];
+    for (int i = 0; i < n; i++)
+        m[i] = 0.0;
+    for (int j = 0; j < n; j++) {
+        double mj = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2[j] / k_theta2)) *
+                    v2[j] / LP_ELECTRON_MASS_EV_S2_M2;
+        model[j] = mj;
+        const double *wj = response_t + j * n;
+        for (int i = 0; i < n; i++)
+            m[i] += wj[i] * mj;
+    }
     double chi2 = 0.0;
     for (int i = 0; i < n; i++) {
-        double m = 0.0;
-        for (int j = 0; j < n; j++)
-            m += response[i * n + j] * model[j];
-        double d = weight[i] * (log(m + LP_EPS) - log_data[i]);
+        double d = weight[i] * (log(m[i] + LP_EPS) - log_data[i]);
         chi2 += d * d;
         if (chi2 > bound)
             return chi2;
@@ -123,11 +131,13 @@ LP_HD double kappa_chi2(int n, const double *energy, const double *response, con
                         const double *weight, double density, double kappa, double theta,
                         double *model)
 {
-    double v2[LP_N_ENERGIES];
-    for (int j = 0; j < n; j++)
+    double v2[LP_N_ENERGIES], wt[LP_N_ENERGIES * LP_N_ENERGIES];
+    for (int j = 0; j < n; j++) {
         v2[j] = kappa_v2(energy[j]);
-    return kappa_chi2_packed(n, v2, response, log_data, weight, density, kappa, theta, INFINITY,
-                             model);
+        for (int i = 0; i < n; i++)
+            wt[j * n + i] = response[i * n + j];
+    }
+    return kappa_chi2_packed(n, v2, wt, log_data, weight, density, kappa, theta, INFINITY, model);
 }
 
 #endif
