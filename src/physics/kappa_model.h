@@ -66,14 +66,17 @@ LP_HD double kappa_response_sigma(void)
     return asinh(0.25) / sqrt(2.0 * log(2.0));
 }
 
-/* Row-normalized response matrix W (n x n, row-major) for energies E. */
+/* Row-normalized response matrix W (n x n, row-major) for energies E,
+ * n <= LP_N_ENERGIES. */
 LP_HD void kappa_response_matrix(int n, const double *energy, double *w)
 {
-    double s = kappa_response_sigma();
+    double s = kappa_response_sigma(), ln_e[LP_N_ENERGIES];
+    for (int i = 0; i < n; i++)
+        ln_e[i] = log(energy[i]); /* once per energy, not per pair */
     for (int i = 0; i < n; i++) {
         double sum = 0.0;
         for (int j = 0; j < n; j++) {
-            double z = (log(energy[i]) - log(energy[j])) / s;
+            double z = (ln_e[i] - ln_e[j]) / s;
             w[i * n + j] = exp(-0.5 * z * z);
             sum += w[i * n + j];
         }
