@@ -1,17 +1,17 @@
-/* CPU tests of the GPU block bodies (src/fit/lc_body.h, kappa_body.h,
+/* CPU tests of the block bodies (src/fit/lc_body.h, kappa_body.h,
  * de_block_impl.h): the host emulation runs exactly the code the CUDA
  * kernels run (one thread, BLOCK_SYNC a no-op) and must equal independent
- * references built from physics/losscone_model.h, kappa_model.h and the
- * CPU DE loop (fit/de.c) — docs/physics.md §4.3-§4.4, §5; docs/decisions.md "GPU". */
+ * references built from physics/losscone_model.h and kappa_model.h, and the
+ * CPU fitters' results — docs/physics.md §4.3-§4.4, §5; docs/decisions.md "GPU". */
 #include "test_support.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit/de.h"
+#include "fit/de_core.h"
 #include "fit/lhs_core.h"
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 #include "fit/lc_body.h"
 #include "gpu_test_data.h"
 
@@ -424,6 +424,26 @@ static double ref_kappa_chi2(const kappa_data *d, const double *x)
     return sum;
 }
 
+/* kappa, theta, chi2, generations of sweeps 0..9 below as the reference
+ * kappa fit gave them before it ran the block body (fit_one + de_minimize,
+ * commit c144a3f): --physics reference is frozen bit for bit
+ * (docs/decisions.md), so any change of these doubles is a regression. */
+static const struct {
+    double kappa, theta, chi2;
+    int generations;
+} kappa_frozen[10] = {
+    {0x1.14f7126ce4e68p+2, 0x1.8878f3b6b9554p+21, 0x1.9cbecd894ec59p+2, 24},
+    {0x1.dc993f144924fp+1, 0x1.d410986edddb6p+21, 0x1.70a5663d90d0fp+2, 24},
+    {0x1.16a14a9ff659cp+2, 0x1.3a36f1d52d006p+22, 0x1.17a9a2ae76e1fp+3, 23},
+    {0x1.47739fb4e941ap+2, 0x1.48bdeeec93abep+22, 0x1.aad79a2f9f248p+2, 26},
+    {0x1.82ee17e390163p+1, 0x1.b3b1b3ddcd176p+21, 0x1.485d8e864234bp+2, 24},
+    {0x1.cd44c6414f6d4p+1, 0x1.2be628c39b3c3p+22, 0x1.82b56b745ae8bp+2, 26},
+    {0x1.f067b99f71a2p+1, 0x1.e213f066ad9f6p+20, 0x1.3694a8dd9432bp+1, 25},
+    {0x1.4b9826ed0d2a6p+2, 0x1.dfe3ef76bb3c2p+22, 0x1.f78aa6bb9da4p+1, 20},
+    {0x1.42f212ffdfb16p+2, 0x1.1c5bdcff9b51bp+22, 0x1.69bd4a5ea5b3cp+2, 26},
+    {0x1.3771df6a5331p+2, 0x1.090b84d270328p+21, 0x1.454e954042ab4p+2, 24},
+};
+
 static void test_kappa_equals_reference(void **state)
 {
     (void)state;
@@ -457,6 +477,10 @@ static void test_kappa_equals_reference(void **state)
         assert_int_equal(kg_pack(&d[i], &pk), 1);
         double x[2] = {3.7, 6.9};
         assert_close(kg_chi2(&pk, x), ref_kappa_chi2(&d[i], x), 1e-12, 0); /* the spec formula */
+        assert_true(cpu[i].kappa == kappa_frozen[i].kappa);
+        assert_true(cpu[i].theta == kappa_frozen[i].theta);
+        assert_true(cpu[i].chi2 == kappa_frozen[i].chi2);
+        assert_int_equal(cpu[i].generations, kappa_frozen[i].generations);
         /* the same code as the CPU fitter: bitwise equal */
         assert_true(got.kappa == cpu[i].kappa);
         assert_true(got.theta == cpu[i].theta);

@@ -6,7 +6,7 @@
  * failure, the small-job path and kappa parity. Every test skips with a
  * printed reason where no CUDA device is present. The CPU reference is the
  * CPU backend when its fitter is available, and always the host emulation
- * of the kernel body (fit/lc_body.h, gpu/kappa_body.h). */
+ * of the kernel body (fit/lc_body.h, fit/kappa_body.h). */
 #include "test_support.h"
 
 #include <math.h>
@@ -19,7 +19,7 @@
 #include "gpu/gpu_backend.h"
 #include "gpu/gpu_policy.h"
 #include "gpu/gpu_runtime.h"
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 #include "fit/lc_body.h"
 #include "gpu_test_data.h"
 

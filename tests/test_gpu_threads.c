@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 #include "fit/lc_body.h"
 #include "gpu_test_data.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "core/cancel.h"
-#include "fit/de.h"
+#include "fit/de_core.h"
 #include "fit/losscone_fit.h"
 #include "fit/losscone_polish.h"
 #include "physics/normalize.h"

@@ -1,12 +1,15 @@
 /* Tests of the shared optimizer pieces: Philox streams, Latin hypercube,
- * differential evolution (docs/physics.md §4.4). */
+ * differential evolution (docs/physics.md §4.4): the one DE loop of
+ * fit/de_block_impl.h, instantiated here over test objectives and run as
+ * the CPU fitters run it (a block of one thread). */
 #include "test_support.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "core/rng.h"
-#include "fit/de.h"
+#include "fit/block_sync.h"
+#include "fit/de_core.h"
 #include "fit/lhs_core.h"
 
 static void test_rng_is_counter_based(void **state)
@@ -52,26 +55,48 @@ static void test_lhs_stratified(void **state)
     }
 }
 
-static void sphere_shifted(const double *X, int n, const double *bound, double *f, void *ctx)
+/* A test objective: f(x, ctx). */
+typedef struct {
+    double (*fn)(const double *x, const double *ctx);
+    const double *ctx;
+} objective;
+
+#define DEB_FN test_de_block
+#define DEB_CTX const objective *
+#define DEB_EVAL(o, x, bound) ((o)->fn((x), (o)->ctx))
+#include "fit/de_block_impl.h"
+
+/* Minimize fn over [lo, hi] with the DE loop (x0 may be NULL). Returns -1
+ * for parameters the fixed block memory does not hold. */
+static int de_run(const de_params *p, rng_key key, uint64_t phase_init, uint64_t phase_gen,
+                  const double *lo, const double *hi, const double *x0,
+                  double (*fn)(const double *, const double *), const double *ctx, de_result *out)
 {
-    (void)bound; /* always evaluated in full */
-    const double *c = ctx;
-    for (int i = 0; i < n; i++) {
-        double s = 0;
-        for (int d = 0; d < 3; d++)
-            s += (X[i * 3 + d] - c[d]) * (X[i * 3 + d] - c[d]);
-        f[i] = s;
-    }
+    if (p->dim < 1 || p->dim > DE_MAX_DIM || p->population < 4 || p->population > DE_MAX_POPULATION)
+        return -1;
+    static double pop[DE_MAX_POPULATION * DE_MAX_DIM], trial[DE_MAX_POPULATION * DE_MAX_DIM];
+    static double f[DE_MAX_POPULATION], ft[DE_MAX_POPULATION];
+    de_block_shared s;
+    de_block_mem m = {pop, trial, f, ft, &s};
+    objective o = {fn, ctx};
+    memset(out, 0, sizeof *out);
+    test_de_block(0, 1, p, key, phase_init, phase_gen, lo, hi, x0, &o, &m, out);
+    return 0;
 }
 
-static void rosenbrock2(const double *X, int n, const double *bound, double *f, void *ctx)
+static double sphere_shifted(const double *x, const double *c)
 {
-    (void)bound; /* always evaluated in full */
+    double s = 0;
+    for (int d = 0; d < 3; d++)
+        s += (x[d] - c[d]) * (x[d] - c[d]);
+    return s;
+}
+
+static double rosenbrock2(const double *x, const double *ctx)
+{
     (void)ctx;
-    for (int i = 0; i < n; i++) {
-        double a = X[2 * i], b = X[2 * i + 1];
-        f[i] = 100 * (b - a * a) * (b - a * a) + (1 - a) * (1 - a);
-    }
+    double a = x[0], b = x[1];
+    return 100 * (b - a * a) * (b - a * a) + (1 - a) * (1 - a);
 }
 
 static de_params params(int dim, int pop, int maxgen, double atol)
@@ -95,15 +120,15 @@ static void test_de_finds_minimum(void **state)
     de_params p = params(3, 50, 500, 0); /* atol 0: run until no improvement */
     de_result r;
     assert_int_equal(
-        de_minimize(&p, rng_make_key(1, 2), 10, 11, lo, hi, NULL, sphere_shifted, center, &r), 0);
+        de_run(&p, rng_make_key(1, 2), 10, 11, lo, hi, NULL, sphere_shifted, center, &r), 0);
     assert_close(r.x[0], center[0], 0, 1e-3);
     assert_close(r.x[1], center[1], 0, 1e-5);
     assert_close(r.x[2], center[2], 0, 1e-5);
 
     double lo2[2] = {-2, -2}, hi2[2] = {2, 2};
     de_params p2 = params(2, 30, 1000, 0);
-    assert_int_equal(
-        de_minimize(&p2, rng_make_key(3, 4), 10, 11, lo2, hi2, NULL, rosenbrock2, NULL, &r), 0);
+    assert_int_equal(de_run(&p2, rng_make_key(3, 4), 10, 11, lo2, hi2, NULL, rosenbrock2, NULL, &r),
+                     0);
     assert_close(r.x[0], 1.0, 0, 1e-3);
     assert_close(r.x[1], 1.0, 0, 2e-3);
 }
@@ -115,23 +140,21 @@ static void test_de_deterministic_and_x0(void **state)
     double lo[3] = {-2000, 0.3, 0}, hi[3] = {20, 1.1, 5};
     de_params p = params(3, 50, 500, 1e-3);
     de_result a, b;
-    de_minimize(&p, rng_make_key(9, 9), 10, 11, lo, hi, NULL, sphere_shifted, center, &a);
-    de_minimize(&p, rng_make_key(9, 9), 10, 11, lo, hi, NULL, sphere_shifted, center, &b);
+    de_run(&p, rng_make_key(9, 9), 10, 11, lo, hi, NULL, sphere_shifted, center, &a);
+    de_run(&p, rng_make_key(9, 9), 10, 11, lo, hi, NULL, sphere_shifted, center, &b);
     assert_memory_equal(&a, &b, sizeof a);
     assert_true(a.generations >= 10 && a.generations <= 500);
     /* x0 at the exact optimum stays the answer. */
-    de_minimize(&p, rng_make_key(9, 9), 10, 11, lo, hi, center, sphere_shifted, center, &b);
+    de_run(&p, rng_make_key(9, 9), 10, 11, lo, hi, center, sphere_shifted, center, &b);
     assert_true(b.f == 0.0);
     assert_true(b.generations == 10); /* no improvement possible: stops at the minimum */
 }
 
-static void nan_objective(const double *X, int n, const double *bound, double *f, void *ctx)
+static double nan_objective(const double *x, const double *ctx)
 {
-    (void)bound; /* always evaluated in full */
-    (void)X;
+    (void)x;
     (void)ctx;
-    for (int i = 0; i < n; i++)
-        f[i] = NAN;
+    return NAN;
 }
 
 static void test_de_bad_values(void **state)
@@ -140,12 +163,12 @@ static void test_de_bad_values(void **state)
     double lo[2] = {0, 0}, hi[2] = {1, 1};
     de_params p = params(2, 10, 50, 1e-3);
     de_result r;
-    assert_int_equal(
-        de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r), 0);
+    assert_int_equal(de_run(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r),
+                     0);
     assert_true(r.f == 1e30);
     p.population = 2;
-    assert_int_equal(
-        de_minimize(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r), -1);
+    assert_int_equal(de_run(&p, rng_make_key(1, 1), 1, 2, lo, hi, NULL, nan_objective, NULL, &r),
+                     -1);
 }
 
 int main(void)

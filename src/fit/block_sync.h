@@ -7,7 +7,6 @@
 #define LPMAP_FIT_BLOCK_SYNC_H
 
 #include "core/hostdev.h"
-#include "fit/de.h"
 #include "fit/de_core.h"
 
 #if defined(__CUDA_ARCH__)

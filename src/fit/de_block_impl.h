@@ -3,8 +3,9 @@
  * member 0 = x0, best/1/bin trials from de_core.h, deferred updates, lowest
  * index wins ties, convergence over de_window() generations), written once
  * for a block of nt threads. The CUDA kernels run it with a block's
- * threads; the CPU runs it with tid = 0, nt = 1 (fit/de.c's de_minimize,
- * the loss-cone fit of fit/lc_body_impl.h), so both execute this code.
+ * threads; the CPU runs it with tid = 0, nt = 1 (the loss-cone fit of
+ * fit/lc_body_impl.h, the kappa fit of fit/kappa_body.h), so both execute
+ * this code.
  * Every reduction is a fixed-order scan by thread 0 (no atomics), so
  * results never depend on nt.
  *
@@ -78,7 +79,7 @@ LP_HD void DEB_FN(int tid, int nt, const de_params *p, rng_key key, uint64_t pha
                     b = i;
             s->best = b;
             /* converged: the best improved by less than atol over the last
-             * de_window() generations (as fit/de.c) */
+             * de_window() generations */
             const int w = de_window(p);
             const double window_start = s->history[gen % w];
             s->history[gen % w] = m->f[b];

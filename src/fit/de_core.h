@@ -1,6 +1,6 @@
 /* One differential-evolution step (strategy best/1/bin) from counter-based
- * streams, header-only so the CPU loop (de.c) and the CUDA kernels build
- * bit-identical trial vectors (docs/physics.md §4.4).
+ * streams, header-only: the DE loop (de_block_impl.h) builds the same
+ * trial vectors on the CPU and in the CUDA kernels (docs/physics.md §4.4).
  *
  * Updating is synchronous ("deferred"): every trial of generation g is built
  * from the population and best member after generation g-1, then all parents
@@ -27,6 +27,17 @@ typedef struct {
                             generations (1: docs/physics.md's literal rule);
                             <= 0: DE_DEFAULT_WINDOW */
 } de_params;
+
+/* Result of a DE run (fit/de_block_impl.h). */
+typedef struct {
+    double x[DE_MAX_DIM]; /* best member */
+    double f;             /* its objective */
+    int generations;      /* generations run */
+    long evaluations;     /* objective evaluations */
+} de_result;
+
+/* Largest population of the host fitters' block memory (fixed arrays). */
+#define DE_MAX_POPULATION 256
 
 #define DE_DEFAULT_WINDOW 10 /* docs/decisions.md "Convergence over a window" */
 #define DE_MAX_WINDOW 16

@@ -1,15 +1,17 @@
 /* Kappa fits on the CPU (docs/physics.md §5): data preparation per sweep and the
- * DE fit of (κ, log10 θ) with the density fixed at its estimate. */
+ * DE fit of (κ, log10 θ) with the density fixed at its estimate, the block
+ * body of fit/kappa_body.h run with one thread per sweep. */
 #include "fit/kappa_fit.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <omp.h>
 
 #include "core/cancel.h"
 #include "core/rng.h"
-#include "fit/de.h"
+#include "fit/kappa_body.h"
 #include "physics/kappa_model.h"
 
 void kappa_settings_init(kappa_settings *s)
@@ -65,50 +67,6 @@ void kappa_prepare(const er_instrument *inst, int n_rows, const double *energy,
     out->density = 1e4 * density;
 }
 
-typedef struct {
-    const kappa_data *d;
-    double response[LP_N_ENERGIES * LP_N_ENERGIES];
-    double log_data[LP_N_ENERGIES];
-} kappa_ctx;
-
-static void kappa_objective(const double *X, int n, const double *bound, double *f, void *ctx)
-{
-    (void)bound; /* always evaluated in full */
-    const kappa_ctx *k = ctx;
-    double model[LP_N_ENERGIES];
-    for (int i = 0; i < n; i++)
-        f[i] = kappa_chi2(k->d->n_rows, k->d->energy, k->response, k->log_data, k->d->weight,
-                          k->d->density, X[2 * i], pow(10.0, X[2 * i + 1]), model);
-}
-
-/* Fit one prepared sweep. */
-static void fit_one(const kappa_settings *s, const kappa_data *d, kappa_result *out)
-{
-    memset(out, 0, sizeof *out);
-    out->kappa = out->theta = out->te_ev = out->chi2 = NAN;
-    out->density = d->density;
-    if (d->n_rows < 2 || !(d->density > 0.0) || !isfinite(d->density))
-        return;
-    kappa_ctx ctx;
-    ctx.d = d;
-    kappa_response_matrix(d->n_rows, d->energy, ctx.response);
-    for (int r = 0; r < d->n_rows; r++)
-        ctx.log_data[r] = log(d->omni_flux[r] + LP_EPS);
-    double lo[2] = {s->kappa_min, s->log10_theta_min}, hi[2] = {s->kappa_max, s->log10_theta_max};
-    de_params p = {
-        2,       s->population, s->max_generations, s->min_generations, s->mutation, s->crossover,
-        s->atol, LC_CHI2_BAD,   DE_DEFAULT_WINDOW};
-    de_result r;
-    de_minimize(&p, rng_make_key(s->seed, d->sweep_id), d->rng_phase_init, d->rng_phase_gen, lo, hi,
-                NULL, kappa_objective, &ctx, &r);
-    out->kappa = r.x[0];
-    out->theta = pow(10.0, r.x[1]);
-    out->te_ev = kappa_temperature_ev(out->kappa, out->theta);
-    out->chi2 = r.f;
-    out->generations = r.generations;
-    out->good = r.f < s->chi2_good_max;
-}
-
 lp_status kappa_fit_cpu(const kappa_settings *s, const kappa_data *data, size_t n, int threads,
                         kappa_result *out, lp_error *err)
 {
@@ -128,18 +86,30 @@ lp_status kappa_fit_cpu(const kappa_settings *s, const kappa_data *data, size_t 
                             "bad kappa bounds: kappa [%g, %g] (needs 1.5 < min <= max), "
                             "log10 theta [%g, %g]",
                             s->kappa_min, s->kappa_max, s->log10_theta_min, s->log10_theta_max);
+    kg_config c;
+    kg_config_init(s, &c);
     if (threads <= 0)
         threads = omp_get_max_threads();
-    int cancelled = 0;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 8) reduction(| : cancelled)
-    for (size_t i = 0; i < n; i++) {
-        if (cancel_requested()) {
-            cancelled = 1;
-            memset(&out[i], 0, sizeof out[i]);
-            continue;
+    int cancelled = 0, nomem = 0;
+#pragma omp parallel num_threads(threads) reduction(| : cancelled, nomem)
+    {
+        /* each thread is a block of one running the fit body */
+        kg_host *h = malloc(sizeof *h);
+        if (!h)
+            nomem = 1;
+#pragma omp for schedule(dynamic, 8)
+        for (size_t i = 0; i < n; i++) {
+            if (nomem || cancel_requested()) {
+                cancelled |= cancel_requested();
+                memset(&out[i], 0, sizeof out[i]);
+                continue;
+            }
+            kg_fit_scratch(&c, &data[i], h, &out[i]);
         }
-        fit_one(s, &data[i], &out[i]);
+        free(h);
     }
+    if (nomem)
+        return lp_error_set(err, LP_ERR_NOMEM, "out of memory (fit scratch)");
     if (cancelled)
         return lp_error_set(err, LP_ERR_CANCELLED, "interrupted");
     return LP_OK;

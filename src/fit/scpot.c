@@ -27,6 +27,9 @@ int environment_class(int footpoint_sunlit, double te_ev)
     return ENV_PLASMA_SHEET;
 }
 
+/* Every step is independent per sweep: the kappa fits through the session,
+ * the rest OpenMP over sweeps (the team of batch --threads), so the same
+ * doubles for any thread count (docs/performance.md). */
 static lp_status estimate(fit_session *sess, const er_instrument *inst, const scpot_sweep *sweeps,
                           size_t n, scpot_result *out, kappa_data *data, kappa_result *fit,
                           size_t *refit_of, lp_error *err)
@@ -34,6 +37,7 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
     lp_status st;
     if (n == 0)
         return LP_OK;
+#pragma omp parallel for schedule(dynamic, 16)
     for (size_t i = 0; i < n; i++)
         kappa_prepare(inst, sweeps[i].n_rows, sweeps[i].energy, sweeps[i].flux, sweeps[i].pitch_deg,
                       sweeps[i].sweep_id, &data[i]);
@@ -41,11 +45,13 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
     if (st != LP_OK)
         return st;
 
-    /* First pass: every sweep's U_sc from the uncorrected fit; sunlit ones
-     * with a root are shifted and queued for the refit. */
-    size_t n_refit = 0;
+#pragma omp parallel for schedule(dynamic, 4)
     for (size_t i = 0; i < n; i++) {
+        /* First pass: every sweep's U_sc from the uncorrected fit; sunlit
+         * ones with a root are queued for the refit (refit_of[i] = 1, then
+         * the queue in sweep order). */
         scpot_result *o = &out[i];
+        refit_of[i] = 0;
         o->u_sc = NAN;
         o->te_ev = fit[i].te_ev;
         o->density = fit[i].density;
@@ -74,20 +80,29 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
             continue;
         }
         o->u_sc = u;
-        /* Shift the energies by -U_sc (floor EPS) and rebuild J_d and n. */
-        double shifted[LP_N_ENERGIES];
-        for (int r = 0; r < sweeps[i].n_rows && r < LP_N_ENERGIES; r++)
-            shifted[r] = fmax(sweeps[i].energy[r] - u, LP_EPS);
-        kappa_prepare(inst, sweeps[i].n_rows, shifted, sweeps[i].flux, sweeps[i].pitch_deg,
-                      sweeps[i].sweep_id, &data[n_refit]);
-        data[n_refit].rng_phase_init = RNG_PHASE_KAPPA_REFIT_DE_INIT;
-        data[n_refit].rng_phase_gen = RNG_PHASE_KAPPA_REFIT_DE;
-        refit_of[n_refit++] = i;
+        refit_of[i] = 1;
+    }
+    size_t n_refit = 0;
+    for (size_t i = 0; i < n; i++) /* in place: n_refit <= i */
+        if (refit_of[i])
+            refit_of[n_refit++] = i;
+#pragma omp parallel for schedule(dynamic, 16)
+    for (size_t k = 0; k < n_refit; k++) {
+        /* Shift the energies by -U_sc (floor EPS) and rebuild J_d and n (the
+         * first pass's data are no longer needed). */
+        const scpot_sweep *sw = &sweeps[refit_of[k]];
+        double u = out[refit_of[k]].u_sc, shifted[LP_N_ENERGIES];
+        for (int r = 0; r < sw->n_rows && r < LP_N_ENERGIES; r++)
+            shifted[r] = fmax(sw->energy[r] - u, LP_EPS);
+        kappa_prepare(inst, sw->n_rows, shifted, sw->flux, sw->pitch_deg, sw->sweep_id, &data[k]);
+        data[k].rng_phase_init = RNG_PHASE_KAPPA_REFIT_DE_INIT;
+        data[k].rng_phase_gen = RNG_PHASE_KAPPA_REFIT_DE;
     }
     if (n_refit) {
         st = fit_session_kappa(sess, data, n_refit, fit, err);
         if (st != LP_OK)
             return st;
+#pragma omp parallel for schedule(dynamic, 16)
         for (size_t k = 0; k < n_refit; k++) {
             scpot_result *o = &out[refit_of[k]];
             double je = charging_electron_current(fit[k].density, fit[k].kappa, fit[k].theta,

@@ -1,8 +1,8 @@
 /* Per-sweep memory of GPU batches (see gpu_plan.h), from the packed
- * layouts of fit/lc_body.h and gpu/kappa_body.h. */
+ * layouts of fit/lc_body.h and fit/kappa_body.h. */
 #include "gpu/gpu_plan.h"
 
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 #include "fit/lc_body.h"
 
 size_t gpu_plan_losscone_bytes(gpu_precision p)

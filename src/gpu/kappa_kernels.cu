@@ -1,7 +1,7 @@
 /* The kappa-fit kernel (docs/physics.md §5, docs/decisions.md "GPU"): one block of 32
  * threads per sweep (population 30: one member per thread), the packed
- * sweep (response matrix, ln J_d, weights) in shared memory and the whole
- * DE run inside one launch (kappa_body.h, shared with the CPU tests).
+ * sweep (response matrix, ln J_d, weights, v²) in shared memory and the whole
+ * DE run inside one launch (fit/kappa_body.h, the CPU fitter's body).
  * fp64 only. The sunlit refit (scpot.c) goes through the same path with the
  * refit's random-stream phases carried in kappa_data. */
 #include <cuda_runtime.h>
@@ -20,7 +20,7 @@ extern "C" {
 }
 
 #include "gpu/gpu_internal.h"
-#include "gpu/kappa_body.h"
+#include "fit/kappa_body.h"
 
 #define KG_THREADS 32
 

@@ -3,6 +3,7 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stddef.h>
 
 #include "core/constants.h"
@@ -154,6 +155,19 @@ double charging_sternglass(double e_ev)
     return 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x));
 }
 
+/* The balance's energy grid (logspace) and the model's v² on it: the same
+ * for every call, so computed once (the same doubles as computing them per
+ * call; docs/performance.md). */
+static double balance_e[SC_BALANCE_POINTS], balance_v2[SC_BALANCE_POINTS];
+static pthread_once_t balance_grid_once = PTHREAD_ONCE_INIT;
+
+static void balance_grid_init(void)
+{
+    logspace(SC_BALANCE_E_MIN_EV, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, balance_e);
+    for (int i = 0; i < SC_BALANCE_POINTS; i++)
+        balance_v2[i] = kappa_v2(balance_e[i]);
+}
+
 double charging_current_balance(double density, double kappa, double te_ev, double u)
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
@@ -162,20 +176,20 @@ double charging_current_balance(double density, double kappa, double te_ev, doub
         return 1e12; /* J_i = 1e12, J_e = J_see = 0 */
     double theta = kappa_theta_from_temperature(kappa, tp);
     double e[SC_BALANCE_POINTS], phi[SC_BALANCE_POINTS], see[SC_BALANCE_POINTS];
-    logspace(SC_BALANCE_E_MIN_EV, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, e);
+    pthread_once(&balance_grid_once, balance_grid_init);
     double au = fabs(u);
     int k = 0;
     /* kappa_flux with its normalization hoisted out of the 500-point loop */
     double norm = density * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
     for (int i = 0; i < SC_BALANCE_POINTS; i++) {
-        if (e[i] < au)
+        if (balance_e[i] < au)
             continue;
-        e[k] = e[i];
-        double v2 = 2.0 * e[i] / LP_ELECTRON_MASS_EV_S2_M2;
+        e[k] = balance_e[i];
+        double v2 = balance_v2[i];
         double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
                       LP_ELECTRON_MASS_EV_S2_M2;
         phi[k] = 0.25 * flux * 1e4;
-        see[k] = charging_sternglass(e[i] - au) * phi[k];
+        see[k] = charging_sternglass(balance_e[i] - au) * phi[k];
         k++;
     }
     double je = q * trapezoid_integrate(e, phi, k);

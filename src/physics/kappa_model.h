@@ -66,14 +66,17 @@ LP_HD double kappa_response_sigma(void)
     return asinh(0.25) / sqrt(2.0 * log(2.0));
 }
 
-/* Row-normalized response matrix W (n x n, row-major) for energies E. */
+/* Row-normalized response matrix W (n x n, row-major) for energies E,
+ * n <= LP_N_ENERGIES. */
 LP_HD void kappa_response_matrix(int n, const double *energy, double *w)
 {
-    double s = kappa_response_sigma();
+    double s = kappa_response_sigma(), ln_e[LP_N_ENERGIES];
+    for (int i = 0; i < n; i++)
+        ln_e[i] = log(energy[i]); /* once per energy, not per pair */
     for (int i = 0; i < n; i++) {
         double sum = 0.0;
         for (int j = 0; j < n; j++) {
-            double z = (log(energy[i]) - log(energy[j])) / s;
+            double z = (ln_e[i] - ln_e[j]) / s;
             w[i * n + j] = exp(-0.5 * z * z);
             sum += w[i * n + j];
         }
@@ -82,30 +85,62 @@ LP_HD void kappa_response_matrix(int n, const double *energy, double *w)
     }
 }
 
-/* Weighted log chi2 of (kappa, theta) with density n fixed:
- * sum_i (w_i (ln(M_i + EPS) - ln(J_d,i + EPS)))^2, M = W J. `log_data`
- * holds ln(J_d + EPS); `model` is scratch of n values. */
-LP_HD double kappa_chi2(int n, const double *energy, const double *response, const double *log_data,
-                        const double *weight, double density, double kappa, double theta,
-                        double *model)
+/* v² (m²/s²) of an electron of energy E (eV), as the flux model uses it. */
+LP_HD double kappa_v2(double energy_ev)
+{
+    return 2.0 * energy_ev / LP_ELECTRON_MASS_EV_S2_M2;
+}
+
+/* kappa_chi2 with what does not depend on the candidate prepared once per
+ * sweep (fit/kappa_body.h): v² = kappa_v2(E) per energy, and the response
+ * transposed (response_t[j*n + i] = W_ij) so that M = W J is built column
+ * by column, each M_i still summed over j in order, several i at a time
+ * (SIMD). With a bound: the sum only grows (squares), so once it exceeds
+ * `bound` it stops and returns that partial sum, a value > bound
+ * (INFINITY: the full sum). The same operations in the same order as
+ * kappa_chi2: identical doubles (docs/performance.md). */
+LP_HD double kappa_chi2_packed(int n, const double *v2, const double *response_t,
+                               const double *log_data, const double *weight, double density,
+                               double kappa, double theta, double bound, double *model)
 {
     /* kappa_flux with the normalization hoisted out of the energy loop. */
     double norm = density * exp(kappa_log_norm(kappa, theta));
     double k_theta2 = kappa * theta * theta;
+    double m[LP_N_ENERGIES];
+    for (int i = 0; i < n; i++)
+        m[i] = 0.0;
     for (int j = 0; j < n; j++) {
-        double v2 = 2.0 * energy[j] / LP_ELECTRON_MASS_EV_S2_M2;
-        model[j] = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / k_theta2)) * v2 /
-                   LP_ELECTRON_MASS_EV_S2_M2;
+        double mj = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2[j] / k_theta2)) *
+                    v2[j] / LP_ELECTRON_MASS_EV_S2_M2;
+        model[j] = mj;
+        const double *wj = response_t + j * n;
+        for (int i = 0; i < n; i++)
+            m[i] += wj[i] * mj;
     }
     double chi2 = 0.0;
     for (int i = 0; i < n; i++) {
-        double m = 0.0;
-        for (int j = 0; j < n; j++)
-            m += response[i * n + j] * model[j];
-        double d = weight[i] * (log(m + LP_EPS) - log_data[i]);
+        double d = weight[i] * (log(m[i] + LP_EPS) - log_data[i]);
         chi2 += d * d;
+        if (chi2 > bound)
+            return chi2;
     }
     return chi2;
+}
+
+/* Weighted log chi2 of (kappa, theta) with density n fixed:
+ * sum_i (w_i (ln(M_i + EPS) - ln(J_d,i + EPS)))^2, M = W J. `log_data`
+ * holds ln(J_d + EPS); `model` is scratch of n values; n <= LP_N_ENERGIES. */
+LP_HD double kappa_chi2(int n, const double *energy, const double *response, const double *log_data,
+                        const double *weight, double density, double kappa, double theta,
+                        double *model)
+{
+    double v2[LP_N_ENERGIES], wt[LP_N_ENERGIES * LP_N_ENERGIES];
+    for (int j = 0; j < n; j++) {
+        v2[j] = kappa_v2(energy[j]);
+        for (int i = 0; i < n; i++)
+            wt[j * n + i] = response[i * n + j];
+    }
+    return kappa_chi2_packed(n, v2, wt, log_data, weight, density, kappa, theta, INFINITY, model);
 }
 
 #endif
