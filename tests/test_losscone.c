@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fit/de_core.h"
 #include "fit/losscone_chi2.h"
 #include "fit/losscone_fit.h"
 #include "io/theta.h"

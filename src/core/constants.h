@@ -25,28 +25,9 @@
 #define LP_B_MIN_NT 1e-9
 #define LP_B_MAX_NT 1e3
 
-/* Still here until the DE and kappa-fit rewrite lands (then fit-layer
- * headers: fit/de_core.h, fit/kappa_fit.h). The loss-cone fit's own tuning
- * is fit/losscone_tuning.h, the model's shape physics/losscone_model.h, the
- * charging model's physics/charging.h. */
-
-/* Optimizer shared by both fits (docs/physics.md §4.4) */
-#define LC_CHI2_BAD 1e30 /* non-finite chi2 inside the optimizer */
-#define DE_MUTATION 0.5
-#define DE_CROSSOVER 0.9
-#define DE_ATOL 1e-3
-#define DE_MIN_GENERATIONS 10
-
-/* Kappa fit (docs/physics.md §5) */
-#define KAPPA_MIN 2.5
-#define KAPPA_MAX 6.0
-#define KAPPA_LOG10_THETA_MIN 6.0
-#define KAPPA_LOG10_THETA_MAX 8.0
-#define KAPPA_DE_POPULATION 30
-#define KAPPA_DE_MAX_GENERATIONS 100
-#define KAPPA_CHI2_GOOD_MAX 657000.0
-#define KAPPA_GAIN_ERR 0.05
-#define KAPPA_GEOM_ERR 0.10
+/* Tuning lives with its layer: the optimizer fit/de_core.h, the kappa fit
+ * fit/kappa_fit.h, the loss-cone fit fit/losscone_tuning.h, the model's
+ * shape physics/losscone_model.h, the charging model physics/charging.h. */
 
 /* Environment classes (docs/physics.md §8) */
 #define ENV_UNKNOWN 0

@@ -12,6 +12,13 @@
 #include "core/hostdev.h"
 #include "core/rng.h"
 
+/* Optimizer settings shared by both fits (docs/physics.md §4.4) */
+#define LC_CHI2_BAD 1e30 /* non-finite chi2 inside the optimizer */
+#define DE_MUTATION 0.5
+#define DE_CROSSOVER 0.9
+#define DE_ATOL 1e-3
+#define DE_MIN_GENERATIONS 10
+
 #define DE_MAX_DIM 4
 
 typedef struct {

@@ -11,6 +11,17 @@
 #include "core/status.h"
 #include "physics/instrument.h"
 
+/* Kappa fit tuning (docs/physics.md §5) */
+#define KAPPA_MIN 2.5
+#define KAPPA_MAX 6.0
+#define KAPPA_LOG10_THETA_MIN 6.0
+#define KAPPA_LOG10_THETA_MAX 8.0
+#define KAPPA_DE_POPULATION 30
+#define KAPPA_DE_MAX_GENERATIONS 100
+#define KAPPA_CHI2_GOOD_MAX 657000.0
+#define KAPPA_GAIN_ERR 0.05
+#define KAPPA_GEOM_ERR 0.10
+
 typedef struct {
     double kappa_min, kappa_max, log10_theta_min, log10_theta_max;
     int population;      /* 30 */
