@@ -179,7 +179,7 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
     lp_status st = ss->settings.physics == LPMAP_PHYSICS_REFERENCE
                        ? scpot_estimate(ss->backend, &ss->ks, &sw->inst, scp, n, res, &err)
                        : scpot_estimate_consistent(ss->backend, &sw->inst, SCPOT_REJECT_PHI_DEFAULT,
-                                                   scp, n, res, &err);
+                                                   1, scp, n, res, &err);
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
             out[k] = (lpmap_usc_result){res[k].u_sc,  res[k].te_ev,           res[k].density,

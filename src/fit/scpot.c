@@ -52,6 +52,7 @@ static lp_status estimate(fit_backend *be, const kappa_settings *ks, const er_in
         o->kappa = fit[i].kappa;
         o->status = SCPOT_OK;
         o->u_sigma = NAN;
+        o->method = 0;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -149,6 +150,7 @@ static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, 
 static void consistent_result(const scb_result *r, scpot_result *o)
 {
     o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+    o->method = 0;
     switch (r->status) {
     case SCB_OK: o->status = SCPOT_OK; break;
     case SCB_NO_DATA: o->status = SCPOT_NO_DATA; break;
@@ -162,15 +164,17 @@ static void consistent_result(const scb_result *r, scpot_result *o)
     o->te_ev = r->te_ev;
     o->density = r->density;
     o->kappa = r->kappa;
+    o->method = r->method;
 }
 
 lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
-                                    lp_error *err)
+                                    int core_prior, const scpot_sweep *sweeps, size_t n,
+                                    scpot_result *out, lp_error *err)
 {
     scb_config cfg;
     scb_config_default(&cfg);
     cfg.reject_phi = reject_phi;
+    cfg.core_prior = core_prior;
     scb_sweep *sw = calloc(n ? n : 1, sizeof *sw);
     scb_result *res = malloc((n ? n : 1) * sizeof *res);
     size_t *idx = malloc((n ? n : 1) * sizeof *idx);
@@ -181,6 +185,7 @@ lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, 
         for (size_t i = 0; i < n; i++) {
             scpot_result *o = &out[i];
             o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+            o->method = 0;
             if (sweeps[i].sunlit < 0)
                 o->status = SCPOT_NO_GEOMETRY;
             else if (!consistent_prepare(inst, &sweeps[i], &sw[m]))

@@ -82,6 +82,11 @@ typedef struct {
     double core_w, core_ratio;
 } scb_sweep;
 
+/* scb_result.method (NPZ spec_spacecraft_potential_method) */
+#define SCB_METHOD_KAPPA 0      /* the kappa fixed point */
+#define SCB_METHOD_CORE_PRIOR 1 /* shadowed: the solar-wind core prior (density, te_ev: total) */
+#define SCB_METHOD_INTERVAL 2   /* sunlit, no fixed point: the middle of [0, U without unseen e-] */
+
 typedef enum {
     SCB_OK = 0,
     SCB_NO_DATA,  /* too few rows or counts */
@@ -92,7 +97,7 @@ typedef enum {
 typedef struct {
     double u_sc, u_sigma, density, kappa, theta, te_ev, deviance, phi;
     double u_model_sigma; /* the part of u_sigma from the unseen electrons (0: none) */
-    int core_prior;       /* 1: U_sc from the solar-wind core prior (density, te_ev: total) */
+    int method;           /* SCB_METHOD_*: how u_sc was obtained */
     int iterations;
     scb_status status;
 } scb_result;
@@ -780,7 +785,45 @@ LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, dou
     out->u_sc = u;
     out->u_model_sigma = sqrt(var);
     out->u_sigma = sqrt(s * s + var);
-    out->core_prior = 1;
+    out->method = SCB_METHOD_CORE_PRIOR;
+    return 1;
+}
+
+/* Sunlit without a fixed point, typically an electron current above the
+ * photoemission at 0 V from a kappa that does not describe the spectrum
+ * (a cool core partly below the ER, docs/physics-modes.md "Unseen core"):
+ * the electrons below the lowest measured ambient energy are then not
+ * known. Without them the current is smallest and U largest (u_max);
+ * the sunlit model's U is ≥ 0 V. Returns 1 with U_sc the middle of
+ * [0, u_max] and σ that of a uniform distribution on it (half-width/√3),
+ * when the shape is rejected at U = 0 and u_max exists. */
+LP_HD int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c, int used, scb_result *out)
+{
+    double x[2], n = NAN;
+    double dev = scb_fit_at(sw, c, 0.0, 0, x);
+    int dof = used - 3;
+    if (!(dev < 1e29) || dof <= 0 || !(dev > dof + 3.1 * sqrt(2.0 * dof)) ||
+        dev / dof > c->reject_phi)
+        return 0;
+    scb_profile(sw, x[0], pow(10.0, x[1]), 0.0, &n);
+    double e_lo = 1e300;
+    for (int i = 0; i < sw->n_rows; i++)
+        if (sw->exposure[i] > 0.0 && sw->energy[i] < e_lo)
+            e_lo = sw->energy[i];
+    double th = pow(10.0, x[1]);
+    double umax = scb_charging_scaled(1, n, x[0], th, NAN, e_lo, 0.0, 0.0, 1.0);
+    if (!(umax > 0.0))
+        return 0;
+    out->deviance = dev;
+    out->phi = dev / dof;
+    out->density = n;
+    out->kappa = x[0];
+    out->theta = th;
+    out->te_ev = kappa_temperature_ev(x[0], th);
+    out->u_sc = 0.5 * umax;
+    out->u_sigma = out->u_model_sigma = 0.5 * umax / sqrt(3.0);
+    out->method = SCB_METHOD_INTERVAL;
+    out->status = SCB_OK;
     return 1;
 }
 
@@ -808,6 +851,8 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     out->deviance = dev;
     int dof = used - 3;
     out->phi = dof > 0 ? dev / dof : NAN;
+    if (!ok && sw->sunlit && dev < 1e29 && scb_sunlit_interval(sw, c, used, out))
+        return;
     if (!ok) {
         /* no self-consistent potential (the deviance is that of the last
          * trial U, not a verdict on the spectrum) */
