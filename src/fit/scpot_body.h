@@ -739,8 +739,10 @@ LP_HD double scb_sigma_stat(const scb_sweep *sw, const scb_config *c, double n, 
  * it. Refit with a Maxwellian core of the published halo fraction and
  * temperature ratio beside the kappa (the halo), solve U with the total
  * density for the ions, and add to σ the spread of U over the prior's 1-σ
- * range of both (halo fixed: what the data measure). Returns 1 and fills
- * out when the prior model has a root. */
+ * range of both (halo fixed: what the data measure); where the kappa alone
+ * (U = u0, deviance out->deviance on entry) fits the counts better, also
+ * the difference of the two U. Returns 1 and fills out when the prior
+ * model has a root. */
 LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, double u0,
                          scb_result *out)
 {
@@ -774,6 +776,10 @@ LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, dou
                                                     : u;
         var += d * d;
     }
+    /* counts that fit the kappa alone better (same number of free
+     * parameters) do not decide between the two: their difference joins σ */
+    if (!(dev < out->deviance))
+        var += (u - u0) * (u - u0);
     out->iterations += it;
     out->deviance = dev;
     out->phi = phi;
