@@ -727,7 +727,7 @@ LP_HD int scb_fixed_point(const scb_sweep *sw, const scb_config *c, double u_sta
 LP_HD double scb_sigma_stat(const scb_sweep *sw, const scb_config *c, double n, const double *x,
                             double u, int dof, double phi)
 {
-    double p[3] = {log(n), x[0], x[1] * log(10.0)};
+    double p[3] = {log(n), x[0], log(pow(10.0, x[1]))};
     double s = scb_sigma(sw, c, p, u);
     if (isfinite(s) && dof > 0 && phi > 1.0)
         s *= sqrt(phi);
