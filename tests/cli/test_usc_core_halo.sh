@@ -3,11 +3,12 @@
 # cannot see (`simulate --plasma core-halo`; docs/physics-modes.md "Unseen
 # core", issue #15) and in the kappa plasma it must not disturb: two days on
 # seed 7 (never used for tuning; development was on seed 42).
-# Measured when written (1998-04-03, 2 days): core-halo shadowed U_sc median
-# |error| ~15 V with the core prior, ~37 V with --usc-core-prior off (whose
-# sigmas are over-confident: ~30 % within 1 sigma, which this test must
-# fail); sunlit U_sc for every sweep with the interval fallback (~85 %
-# before).
+# Measured when written (1998-04-03, 2 days, 807 shadowed sweeps): core-halo
+# shadowed U_sc median |error| 12.4 V with the core prior (81.6 % within
+# 1 sigma, 97.9 % within 3), 39.7 V with --usc-core-prior off (27.9 % within
+# 1 sigma: over-confident, which this test must fail); shadowed U_surface
+# 10.9 V vs 26.9 V; sunlit U_sc for every sweep with the interval fallback
+# (~88 % before).
 set -u
 . "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
