@@ -152,7 +152,7 @@ static void test_scpot_session_equals_one_shot(void **state)
     assert_non_null(sess);
     assert_int_equal(scpot_session_estimate(sess, &inst, sw, N, b, &err), LP_OK);
     assert_memory_equal(a, b, sizeof *a * N);
-    assert_int_equal(scpot_estimate_consistent(be, &inst, 50.0, sw, N, a, &err), LP_OK);
+    assert_int_equal(scpot_estimate_consistent(be, &inst, 50.0, 1, sw, N, a, &err), LP_OK);
     fit_session_free(sess);
     fs.scb.reject_phi = 50.0;
     assert_non_null(sess = fit_session_create(be, &fs, &err));

@@ -60,13 +60,16 @@ static void test_charging_pieces(void **state)
     assert_close(scb_invert_photo(charging_photo_current(6.3)), 6.3, 0, 1e-8);
     assert_true(isnan(scb_invert_photo(-1.0)));
     /* U_sc of the model = the simulator's truth, sunlit and shadowed */
-    assert_close(scb_charging(1, 4e6, 4.0, th, NAN), truth_usc(1, 4e6, 4.0, 18.0), 0, 2e-3);
-    assert_close(scb_charging(0, 4e6, 4.0, th, NAN), truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
+    assert_close(scb_charging_scaled(1, 4e6, 4.0, th, NAN, 0.0, 1.0, 0.0, 1.0),
+                 truth_usc(1, 4e6, 4.0, 18.0), 0, 2e-3);
+    assert_close(scb_charging_scaled(0, 4e6, 4.0, th, NAN, 0.0, 1.0, 0.0, 1.0),
+                 truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
     /* a hint far away still gives the first stable root */
-    assert_close(scb_charging(0, 4e6, 4.0, th, -900.0), truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
+    assert_close(scb_charging_scaled(0, 4e6, 4.0, th, -900.0, 0.0, 1.0, 0.0, 1.0),
+                 truth_usc(0, 4e6, 4.0, 18.0), 0, 2e-2);
     /* hot plasma: secondaries beat the electrons at 0 V, no negative root */
     double th_hot = kappa_theta_from_temperature(3.5, 300.0);
-    assert_true(isnan(scb_charging(0, 2e5, 3.5, th_hot, NAN)));
+    assert_true(isnan(scb_charging_scaled(0, 2e5, 3.5, th_hot, NAN, 0.0, 1.0, 0.0, 1.0)));
 }
 
 /* Recovery and calibration over `draws` noise draws of one plasma. */

@@ -116,6 +116,7 @@ lpmap_status lpmap_session_create(const lpmap_settings *s, lpmap_session **out)
     fs.lc = ss->lc;
     fs.ks = ss->ks;
     fs.scb.reject_phi = SCPOT_REJECT_PHI_DEFAULT;
+    fs.scb.core_prior = 1; /* the default physics (docs/physics-modes.md) */
     if (!(ss->fit = fit_session_create(ss->backend, &fs, &err))) {
         lpmap_session_free(ss);
         return api_fail(&err);

@@ -44,6 +44,10 @@ static const char *const HELP =
     "                        docs/physics-modes.md)\n"
     "  --usc-reject-phi PHI  consistent only: reject the kappa fit above this deviance\n"
     "                        per degree of freedom (default 1e7)\n"
+    "  --usc-core-prior on|off   consistent only: a shadowed sweep whose kappa shape is\n"
+    "                        rejected gets a solar-wind core below the ER's range from\n"
+    "                        published statistics, its spread in the sigma (default on;\n"
+    "                        docs/physics-modes.md \"Unseen core\")\n"
     "  --losscone-fit-method halekas|lillis   chi2 of the loss-cone fit (default halekas)\n"
     "  --normalization ratio|ratio2           flux normalization (default ratio)\n"
     "  --incident-stat mean|max               incident flux statistic (default mean)\n"
@@ -109,7 +113,8 @@ enum {
     OPT_START,
     OPT_END,
     OPT_PHYSICS,
-    OPT_REJECT_PHI
+    OPT_REJECT_PHI,
+    OPT_CORE_PRIOR
 };
 
 /* "YYYY-MM-DD" (a real calendar day) -> YYYYMMDD; -1 when malformed. */
@@ -168,6 +173,7 @@ int cmd_batch(int argc, char **argv)
         {"end", required_argument, 0, OPT_END},
         {"physics", required_argument, 0, OPT_PHYSICS},
         {"usc-reject-phi", required_argument, 0, OPT_REJECT_PHI},
+        {"usc-core-prior", required_argument, 0, OPT_CORE_PRIOR},
         {"verbose", no_argument, 0, 'v'},
         {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},
@@ -311,6 +317,15 @@ int cmd_batch(int argc, char **argv)
             opt.usc_reject_phi_set = 1;
             opt.usc_reject_phi = d;
             break;
+        case OPT_CORE_PRIOR:
+            if (!strcmp(optarg, "on"))
+                opt.usc_core_prior_off = 0;
+            else if (!strcmp(optarg, "off"))
+                opt.usc_core_prior_off = 1;
+            else
+                return cli_usage_error("batch", "invalid --usc-core-prior '%s' (on, off)", optarg);
+            opt.usc_core_prior_set = 1;
+            break;
         case 'v': verbose = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(HELP, stdout); return 0;
@@ -324,6 +339,8 @@ int cmd_batch(int argc, char **argv)
         return cli_usage_error("batch", "--day needs --month");
     if (opt.usc_reject_phi_set && opt.physics == PHYSICS_REFERENCE)
         return cli_usage_error("batch", "--usc-reject-phi needs --physics consistent");
+    if (opt.usc_core_prior_set && opt.physics == PHYSICS_REFERENCE)
+        return cli_usage_error("batch", "--usc-core-prior needs --physics consistent");
     if (opt.month && !opt.year)
         return cli_usage_error("batch", "--month needs --year");
     if (!opt.start_ymd != !opt.end_ymd)

@@ -58,6 +58,7 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
         o->kappa = fit[i].kappa;
         o->status = SCPOT_OK;
         o->u_sigma = NAN;
+        o->method = 0;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -165,6 +166,7 @@ static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, 
 static void consistent_result(const scb_result *r, scpot_result *o)
 {
     o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+    o->method = 0;
     switch (r->status) {
     case SCB_OK: o->status = SCPOT_OK; break;
     case SCB_NO_DATA: o->status = SCPOT_NO_DATA; break;
@@ -178,6 +180,7 @@ static void consistent_result(const scb_result *r, scpot_result *o)
     o->te_ev = r->te_ev;
     o->density = r->density;
     o->kappa = r->kappa;
+    o->method = r->method;
 }
 
 lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
@@ -194,6 +197,7 @@ lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrume
         for (size_t i = 0; i < n; i++) {
             scpot_result *o = &out[i];
             o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+            o->method = 0;
             if (sweeps[i].sunlit < 0)
                 o->status = SCPOT_NO_GEOMETRY;
             else if (!consistent_prepare(inst, &sweeps[i], &sw[m]))
@@ -235,12 +239,13 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
 }
 
 lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
-                                    lp_error *err)
+                                    int core_prior, const scpot_sweep *sweeps, size_t n,
+                                    scpot_result *out, lp_error *err)
 {
     fit_session_settings fs;
     fit_session_settings_init(&fs);
     fs.scb.reject_phi = reject_phi;
+    fs.scb.core_prior = core_prior;
     lp_error e;
     lp_error_clear(&e);
     fit_session *sess = fit_session_create(be, &fs, &e);

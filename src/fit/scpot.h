@@ -38,6 +38,7 @@ typedef struct {
     double u_sc, te_ev, density, kappa;
     scpot_status status;
     double u_sigma; /* 1-sigma of u_sc (V); NaN in reference mode */
+    int method;     /* consistent: how U_sc was obtained (SCB_METHOD_*, fit/scpot_body.h) */
 } scpot_result;
 
 /* Estimate U_sc for n sweeps; kappa fits go through the backend (CPU or
@@ -51,8 +52,8 @@ lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_ins
  * sigma. Deterministic per sweep. */
 #define SCPOT_REJECT_PHI_DEFAULT 1e7
 lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
-                                    const scpot_sweep *sweeps, size_t n, scpot_result *out,
-                                    lp_error *err);
+                                    int core_prior, const scpot_sweep *sweeps, size_t n,
+                                    scpot_result *out, lp_error *err);
 
 /* The same through a session (fit/session.h): kappa fits with the
  * session's kappa settings; the consistent estimator with its scb config

@@ -51,9 +51,23 @@
 #define SCB_SCAN_POINTS 24     /* scan of the balance from -0.05 V to U_MIN */
 #define SCB_SCAN_FIT_POINTS 16 /* shadowed fallback: fits from -2 V to U_MIN */
 
+/* The solar-wind core prior of a shadowed sweep whose kappa shape is
+ * rejected (docs/physics-modes.md "Unseen core"): halo density fraction
+ * n_h/n_e and T_halo/T_core at 1 AU, round medians of Feldman et al. 1975
+ * (JGR 80, 4181), Maksimovic et al. 2005 (JGR 110, A09104) and Štverák et
+ * al. 2009 (JGR 114, A05104), with log-normal 1-σ factors that span their
+ * spreads. Published statistics, not the simulator's draws. */
+#define SCB_CORE_HALO_FRAC 0.05
+#define SCB_CORE_HALO_FRAC_FACTOR 2.0
+#define SCB_CORE_TEMP_RATIO 6.0
+#define SCB_CORE_TEMP_RATIO_FACTOR 1.5
+
 typedef struct {
     double kappa_min, kappa_max, log10_theta_min, log10_theta_max;
     double reject_phi;
+    /* unseen-core prior (shadowed, kappa shape rejected): 0 off */
+    int core_prior;
+    double core_frac, core_frac_factor, core_ratio, core_ratio_factor;
 } scb_config;
 
 typedef struct {
@@ -63,7 +77,16 @@ typedef struct {
     double counts[LP_N_ENERGIES];
     double exposure[LP_N_ENERGIES]; /* G E Σ t_c / 4π, cm² sr eV s / sr */
     double response[LP_N_ENERGIES * LP_N_ENERGIES];
+    /* model: a Maxwellian core of density core_w·n (n the kappa's) at
+     * T_kappa/core_ratio beside the kappa (core_w = 0: kappa only; set by
+     * scb_estimate under the core prior) */
+    double core_w, core_ratio;
 } scb_sweep;
+
+/* scb_result.method (NPZ spec_spacecraft_potential_method) */
+#define SCB_METHOD_KAPPA 0      /* the kappa fixed point */
+#define SCB_METHOD_CORE_PRIOR 1 /* shadowed: the solar-wind core prior (density, te_ev: total) */
+#define SCB_METHOD_INTERVAL 2   /* sunlit, no fixed point: the middle of [0, U without unseen e-] */
 
 typedef enum {
     SCB_OK = 0,
@@ -75,6 +98,7 @@ typedef enum {
 typedef struct {
     double u_sc, u_sigma, density, kappa, theta, te_ev, deviance, phi;
     double u_model_sigma; /* the part of u_sigma from the unseen electrons (0: none) */
+    int method;           /* SCB_METHOD_*: how u_sc was obtained */
     int iterations;
     scb_status status;
 } scb_result;
@@ -86,6 +110,18 @@ LP_HD void scb_config_default(scb_config *c)
     c->log10_theta_min = KAPPA_LOG10_THETA_MIN;
     c->log10_theta_max = KAPPA_LOG10_THETA_MAX;
     c->reject_phi = 1e7; /* deviance/dof above: the kappa fit is rejected */
+    c->core_prior = 1;
+    c->core_frac = SCB_CORE_HALO_FRAC;
+    c->core_frac_factor = SCB_CORE_HALO_FRAC_FACTOR;
+    c->core_ratio = SCB_CORE_TEMP_RATIO;
+    c->core_ratio_factor = SCB_CORE_TEMP_RATIO_FACTOR;
+}
+
+/* Phase-space density normalisation n (m/2πT)^{3/2} of a Maxwellian of
+ * density n, temperature t (eV): f = norm·exp(-E/t). */
+LP_HD double scb_maxwell_norm(double n, double t)
+{
+    return n * pow(LP_ELECTRON_MASS_EV_S2_M2 / (2.0 * LP_PI * t), 1.5);
 }
 
 /* Shape a_r of the expected counts for n = 1 m^-3 at potential u. */
@@ -94,6 +130,8 @@ LP_HD void scb_shape(const scb_sweep *sw, double kappa, double theta, double u, 
     double jm[LP_N_ENERGIES];
     double ln_norm = kappa_log_norm(kappa, theta);
     double kt2 = kappa * theta * theta;
+    double tc = sw->core_w > 0.0 ? kappa_temperature_ev(kappa, theta) / sw->core_ratio : 1.0;
+    double cn = sw->core_w > 0.0 ? scb_maxwell_norm(sw->core_w, tc) : 0.0;
     int n = sw->n_rows;
     for (int j = 0; j < n; j++) {
         double e = sw->energy[j], ea = e - u;
@@ -104,6 +142,8 @@ LP_HD void scb_shape(const scb_sweep *sw, double kappa, double theta, double u, 
         double v2 = 2.0 * ea / LP_ELECTRON_MASS_EV_S2_M2;
         double amb = 4.0 * LP_PI * 1e-4 * exp(ln_norm + (-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
                      LP_ELECTRON_MASS_EV_S2_M2;
+        if (cn > 0.0)
+            amb += 4.0 * LP_PI * 1e-4 * cn * exp(-ea / tc) * v2 / LP_ELECTRON_MASS_EV_S2_M2;
         jm[j] = amb * e / ea; /* Liouville */
     }
     for (int i = 0; i < n; i++) {
@@ -328,7 +368,7 @@ LP_HD double scb_invert_photo(double j)
  * Simpson's rule in ln E over SCB_BALANCE_POINTS points from max(|U|, 1 eV)
  * to 20 keV (the integrand is smooth in ln E: ~1e-6 relative). */
 LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, double e_lo,
-                                double scale)
+                                double scale, double core_w, double core_ratio)
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
     double theta = kappa_theta_from_temperature(kappa, te_ev);
@@ -338,12 +378,16 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
     if (e0 < e1) {
         /* Simpson in ln E: ∫ y dE = ∫ y E d(ln E) */
         double norm = n * exp(kappa_log_norm(kappa, theta)), kt2 = kappa * theta * theta;
+        double tc = core_w > 0.0 ? te_ev / core_ratio : 1.0;
+        double cn = core_w > 0.0 ? scb_maxwell_norm(n * core_w, tc) : 0.0;
         double a = log(e0), h = (log(e1) - a) / (SCB_BALANCE_POINTS - 1);
         for (int i = 0; i < SCB_BALANCE_POINTS; i++) {
             double e = exp(a + h * i);
             double v2 = 2.0 * e / LP_ELECTRON_MASS_EV_S2_M2;
             double flux = 4.0 * LP_PI * 1e-4 * norm * exp((-kappa - 1.0) * log1p(v2 / kt2)) * v2 /
                           LP_ELECTRON_MASS_EV_S2_M2;
+            if (cn > 0.0)
+                flux += 4.0 * LP_PI * 1e-4 * cn * exp(-e / tc) * v2 / LP_ELECTRON_MASS_EV_S2_M2;
             double phi = 0.25 * flux * 1e4 * e * (e < e_lo ? scale : 1.0);
             double x = (e - au) / SEE_E_MAX_EV;
             double w = (i == 0 || i == SCB_BALANCE_POINTS - 1) ? 1.0 : (i % 2 ? 4.0 : 2.0);
@@ -353,16 +397,19 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
         je *= h / 3.0;
         jsee *= h / 3.0;
     }
-    double ti = te_ev + LP_EPS;
+    /* ions: the total density, T_i = the density-weighted T_e */
+    double ni = n * (1.0 + core_w);
+    double ti =
+        (core_w > 0.0 ? (te_ev + core_w * te_ev / core_ratio) / (1.0 + core_w) : te_ev) + LP_EPS;
     double ji =
-        q * n * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
+        q * ni * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
     return ji + q * jsee - q * je;
 }
 
 /* The balance as modelled (no scaling of the unseen part). */
 LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
 {
-    return scb_balance_scaled(n, kappa, te_ev, u, 0.0, 1.0);
+    return scb_balance_scaled(n, kappa, te_ev, u, 0.0, 1.0, 0.0, 1.0);
 }
 
 /* Shadowed U_sc: the first stable root of F below 0 V (F < 0 above it,
@@ -370,7 +417,7 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
  * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
  * reference bracket), refined by bisection-secant (Illinois). */
 LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, double e_lo,
-                             double scale)
+                             double scale, double cw, double cr)
 {
     if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
         return NAN;
@@ -380,14 +427,14 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, 
          * where the root moves little between iterations) */
         lo = 1.02 * hint - 0.05;
         hi = fmin(0.98 * hint + 0.05, 0.0);
-        flo = scb_balance_scaled(n, kappa, te_ev, lo, e_lo, scale);
-        fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale);
+        flo = scb_balance_scaled(n, kappa, te_ev, lo, e_lo, scale, cw, cr);
+        fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale, cw, cr);
         if (!(flo > 0.0 && fhi <= 0.0))
             lo = NAN;
     }
     if (isnan(lo)) {
         hi = 0.0;
-        fhi = scb_balance_scaled(n, kappa, te_ev, 0.0, e_lo, scale);
+        fhi = scb_balance_scaled(n, kappa, te_ev, 0.0, e_lo, scale, cw, cr);
         if (fhi > 0.0)
             return NAN; /* no net electron current at 0 V: not negative */
     }
@@ -398,7 +445,7 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, 
             double u = a * pow(umin / a, (double)k / SCB_SCAN_POINTS);
             if (u >= hi)
                 continue;
-            double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale);
+            double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale, cw, cr);
             if (f > 0.0) {
                 lo = u;
                 flo = f;
@@ -416,7 +463,7 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, 
         double u = (lo * fhi - hi * flo) / (fhi - flo);
         if (!(u > lo && u < hi))
             u = 0.5 * (lo + hi);
-        double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale);
+        double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale, cw, cr);
         if (f > 0.0) {
             lo = u;
             flo = f;
@@ -441,7 +488,7 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, 
  * multiplies the electron flux below the ambient energy e_lo (what the
  * instrument does not see) by `scale`. */
 LP_HD double scb_charging_scaled(int sunlit, double n, double kappa, double theta, double hint,
-                                 double e_lo, double scale)
+                                 double e_lo, double scale, double cw, double cr)
 {
     if (sunlit) {
         double lo = SC_JE_E_MIN_EV, hi = SC_JE_E_MAX_EV;
@@ -449,12 +496,13 @@ LP_HD double scb_charging_scaled(int sunlit, double n, double kappa, double thet
         return scb_invert_photo(scale * scb_electron_current(n, kappa, theta, lo, cut) +
                                 scb_electron_current(n, kappa, theta, cut, hi));
     }
-    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint, e_lo, scale);
+    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint, e_lo, scale, cw, cr);
 }
 
-LP_HD double scb_charging(int sunlit, double n, double kappa, double theta, double hint)
+LP_HD double scb_charging(const scb_sweep *sw, double n, double kappa, double theta, double hint)
 {
-    return scb_charging_scaled(sunlit, n, kappa, theta, hint, 0.0, 1.0);
+    return scb_charging_scaled(sw->sunlit, n, kappa, theta, hint, 0.0, 1.0, sw->core_w,
+                               sw->core_ratio);
 }
 
 /* h(U) = g(fit(U)) - U, with the fit's parameters in x (warm) and *n. */
@@ -463,7 +511,7 @@ LP_HD double scb_residual(const scb_sweep *sw, const scb_config *c, double u, in
 {
     *dev = scb_fit_at(sw, c, u, warm, x);
     scb_profile(sw, x[0], pow(10.0, x[1]), u, n);
-    return scb_charging(sw->sunlit, *n, x[0], pow(10.0, x[1]), hint ? u : NAN) - u;
+    return scb_charging(sw, *n, x[0], pow(10.0, x[1]), hint ? u : NAN) - u;
 }
 
 /* Solve 3x3 (or smaller, dim k) A X = B in place (Gauss, partial pivot);
@@ -512,9 +560,9 @@ LP_HD void scb_lambda(const scb_sweep *sw, const double *p, double u, double *l)
         l[i] *= n;
 }
 
-LP_HD double scb_g_of(int sunlit, const double *p, double hint)
+LP_HD double scb_g_of(const scb_sweep *sw, const double *p, double hint)
 {
-    return scb_charging(sunlit, exp(p[0]), p[1], exp(p[2]), hint);
+    return scb_charging(sw, exp(p[0]), p[1], exp(p[2]), hint);
 }
 
 /* σ(U_sc) at the fixed point p̂ = (ln n, κ, ln θ), u = g(p̂): the fixed
@@ -541,7 +589,7 @@ LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p
         scb_lambda(sw, pm, u, lm);
         for (int i = 0; i < sw->n_rows; i++)
             jp[a][i] = (lp[i] - lm[i]) / (2.0 * hp[q]);
-        dg[a] = (scb_g_of(sw->sunlit, pp, u) - scb_g_of(sw->sunlit, pm, u)) / (2.0 * hp[q]);
+        dg[a] = (scb_g_of(sw, pp, u) - scb_g_of(sw, pm, u)) / (2.0 * hp[q]);
         if (!isfinite(dg[a]))
             return NAN;
     }
@@ -605,7 +653,7 @@ LP_HD int scb_solve_fixed(const scb_sweep *sw, const scb_config *c, double u0, d
         if (fabs(h1) < tol || (!isnan(blo) && !isnan(bhi) && fabs(bhi - blo) < tol)) {
             /* the root near the hint must be the first stable one below 0 V */
             double g =
-                sw->sunlit || !hint ? u1 + h1 : scb_charging(0, *n, x[0], pow(10.0, x[1]), NAN);
+                sw->sunlit || !hint ? u1 + h1 : scb_charging(sw, *n, x[0], pow(10.0, x[1]), NAN);
             if (fabs(g - (u1 + h1)) < tol) {
                 *u = g;
                 return 1;
@@ -649,6 +697,143 @@ LP_HD int scb_solve_scan(const scb_sweep *sw, const scb_config *c, double *x, do
     return 0;
 }
 
+/* The self-consistent U of one sweep under its model (sw->core_w):
+ * returns 1 with x, n, dev, u; *dev also when it fails. */
+LP_HD int scb_fixed_point(const scb_sweep *sw, const scb_config *c, double u_start, double *x,
+                          double *n, double *dev, double *u, int *it)
+{
+    int ok = 0;
+    /* a fixed-point start (u_start when finite; shadowed: -3 T_e of a fit
+     * at 0 V, the usual depth); shadowed, a scan of U when that fails */
+    double u0 = 5.0;
+    if (isfinite(u_start)) {
+        u0 = u_start;
+        scb_fit_at(sw, c, u0, 0, x);
+    } else if (!sw->sunlit) {
+        scb_fit_at(sw, c, 0.0, 0, x);
+        double te = kappa_temperature_ev(x[0], pow(10.0, x[1]));
+        u0 = isfinite(te) && te > 0.0 ? -3.0 * te : -10.0;
+    }
+    double h0 = scb_residual(sw, c, u0, !sw->sunlit, 0, x, n, dev);
+    *it += 1;
+    if (isfinite(h0))
+        ok = scb_solve_fixed(sw, c, u0, h0, u0 + h0, h0 > 0.0 ? u0 : NAN, h0 < 0.0 ? u0 : NAN, x, n,
+                             dev, u, it);
+    if (!ok && !sw->sunlit)
+        ok = scb_solve_scan(sw, c, x, n, dev, u, it);
+    return ok;
+}
+
+/* σ(U_sc) of the fixed point (statistical, quasi-Poisson inflated). */
+LP_HD double scb_sigma_stat(const scb_sweep *sw, const scb_config *c, double n, const double *x,
+                            double u, int dof, double phi)
+{
+    double p[3] = {log(n), x[0], log(pow(10.0, x[1]))};
+    double s = scb_sigma(sw, c, p, u);
+    if (isfinite(s) && dof > 0 && phi > 1.0)
+        s *= sqrt(phi);
+    return s;
+}
+
+/* The solar-wind core prior (docs/physics-modes.md "Unseen core"): the
+ * shadowed ER sees only electrons above |U| + E_min, a cool core is below
+ * it. Refit with a Maxwellian core of the published halo fraction and
+ * temperature ratio beside the kappa (the halo), solve U with the total
+ * density for the ions, and add to σ the spread of U over the prior's 1-σ
+ * range of both (halo fixed: what the data measure); where the kappa alone
+ * (U = u0, deviance out->deviance on entry) fits the counts better, also
+ * the difference of the two U. Returns 1 and fills out when the prior
+ * model has a root. */
+LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, double u0,
+                         scb_result *out)
+{
+    scb_sweep m = *sw;
+    m.core_w = (1.0 - c->core_frac) / c->core_frac;
+    m.core_ratio = c->core_ratio;
+    double x[2], n = NAN, dev = NAN, u = NAN;
+    int it = 0;
+    if (!scb_fixed_point(&m, c, u0, x, &n, &dev, &u, &it))
+        return 0;
+    int dof = used - 3;
+    double phi = dof > 0 ? dev / dof : NAN;
+    double s = scb_sigma_stat(&m, c, n, x, u, dof, phi);
+    if (!isfinite(s))
+        return 0;
+    double th = pow(10.0, x[1]), var = 0.0;
+    /* each prior parameter at its ±1-σ value, the halo as fitted (what
+     * the data measure) */
+    for (int k = 0; k < 2; k++) {
+        double cr = c->core_ratio, f = c->core_frac,
+               fac = k ? c->core_ratio_factor : c->core_frac_factor;
+        double v[2];
+        for (int sgn = 0; sgn < 2; sgn++) {
+            double ff = k ? f : (sgn ? f * fac : f / fac);
+            double rr = k ? (sgn ? cr * fac : cr / fac) : cr;
+            v[sgn] = scb_charging_scaled(0, n, x[0], th, u, 0.0, 1.0, (1.0 - ff) / ff, rr);
+        }
+        double d = isfinite(v[0]) && isfinite(v[1]) ? 0.5 * (v[1] - v[0])
+                   : isfinite(v[0])                 ? v[0] - u
+                   : isfinite(v[1])                 ? v[1] - u
+                                                    : u;
+        var += d * d;
+    }
+    /* counts that fit the kappa alone better (same number of free
+     * parameters) do not decide between the two: their difference joins σ */
+    if (!(dev < out->deviance))
+        var += (u - u0) * (u - u0);
+    out->iterations += it;
+    out->deviance = dev;
+    out->phi = phi;
+    out->density = n * (1.0 + m.core_w);
+    out->kappa = x[0];
+    out->theta = th;
+    double th_e = kappa_temperature_ev(x[0], th);
+    out->te_ev = (th_e + m.core_w * th_e / m.core_ratio) / (1.0 + m.core_w);
+    out->u_sc = u;
+    out->u_model_sigma = sqrt(var);
+    out->u_sigma = sqrt(s * s + var);
+    out->method = SCB_METHOD_CORE_PRIOR;
+    return 1;
+}
+
+/* Sunlit without a fixed point, typically an electron current above the
+ * photoemission at 0 V from a kappa that does not describe the spectrum
+ * (a cool core partly below the ER, docs/physics-modes.md "Unseen core"):
+ * the electrons below the lowest measured ambient energy are then not
+ * known. Without them the current is smallest and U largest (u_max);
+ * the sunlit model's U is ≥ 0 V. Returns 1 with U_sc the middle of
+ * [0, u_max] and σ that of a uniform distribution on it (half-width/√3),
+ * when the shape is rejected at U = 0 and u_max exists. */
+LP_HD int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c, int used, scb_result *out)
+{
+    double x[2], n = NAN;
+    double dev = scb_fit_at(sw, c, 0.0, 0, x);
+    int dof = used - 3;
+    if (!(dev < 1e29) || dof <= 0 || !(dev > dof + 3.1 * sqrt(2.0 * dof)) ||
+        dev / dof > c->reject_phi)
+        return 0;
+    scb_profile(sw, x[0], pow(10.0, x[1]), 0.0, &n);
+    double e_lo = 1e300;
+    for (int i = 0; i < sw->n_rows; i++)
+        if (sw->exposure[i] > 0.0 && sw->energy[i] < e_lo)
+            e_lo = sw->energy[i];
+    double th = pow(10.0, x[1]);
+    double umax = scb_charging_scaled(1, n, x[0], th, NAN, e_lo, 0.0, 0.0, 1.0);
+    if (!(umax > 0.0))
+        return 0;
+    out->deviance = dev;
+    out->phi = dev / dof;
+    out->density = n;
+    out->kappa = x[0];
+    out->theta = th;
+    out->te_ev = kappa_temperature_ev(x[0], th);
+    out->u_sc = 0.5 * umax;
+    out->u_sigma = out->u_model_sigma = 0.5 * umax / sqrt(3.0);
+    out->method = SCB_METHOD_INTERVAL;
+    out->status = SCB_OK;
+    return 1;
+}
+
 /* The whole estimate of one sweep. */
 LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *out)
 {
@@ -667,26 +852,14 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         return;
     }
     double x[2], n = NAN, dev = NAN, u = NAN;
-    int ok = 0, it = 0;
-    /* a fixed-point start (shadowed: -3 T_e of a fit at 0 V, the usual
-     * depth); shadowed, a scan of U when that fails */
-    double u0 = 5.0;
-    if (!sw->sunlit) {
-        scb_fit_at(sw, c, 0.0, 0, x);
-        double te = kappa_temperature_ev(x[0], pow(10.0, x[1]));
-        u0 = isfinite(te) && te > 0.0 ? -3.0 * te : -10.0;
-    }
-    double h0 = scb_residual(sw, c, u0, !sw->sunlit, 0, x, &n, &dev);
-    it = 1;
-    if (isfinite(h0))
-        ok = scb_solve_fixed(sw, c, u0, h0, u0 + h0, h0 > 0.0 ? u0 : NAN, h0 < 0.0 ? u0 : NAN, x,
-                             &n, &dev, &u, &it);
-    if (!ok && !sw->sunlit)
-        ok = scb_solve_scan(sw, c, x, &n, &dev, &u, &it);
+    int it = 0;
+    int ok = scb_fixed_point(sw, c, NAN, x, &n, &dev, &u, &it);
     out->iterations = it;
     out->deviance = dev;
     int dof = used - 3;
     out->phi = dof > 0 ? dev / dof : NAN;
+    if (!ok && sw->sunlit && dev < 1e29 && scb_sunlit_interval(sw, c, used, out))
+        return;
     if (!ok) {
         /* no self-consistent potential (the deviance is that of the last
          * trial U, not a verdict on the spectrum) */
@@ -702,23 +875,26 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     out->theta = pow(10.0, x[1]);
     out->te_ev = kappa_temperature_ev(x[0], out->theta);
     out->u_sc = u;
-    double p[3] = {log(n), x[0], log(out->theta)};
-    double s = scb_sigma(sw, c, p, u);
-    if (isfinite(s) && dof > 0 && out->phi > 1.0)
-        s *= sqrt(out->phi);
+    double s = scb_sigma_stat(sw, c, n, x, u, dof, out->phi);
     /* a kappa that does not describe the measured spectrum (deviance above
      * its 0.1 % chi-square quantile, ~dof + 3.1 sqrt(2 dof)) says nothing
-     * reliable about the electrons below the lowest measured ambient energy:
-     * their current is then known to ±100 % only */
-    if (isfinite(s) && dof > 0 && dev > dof + 3.1 * sqrt(2.0 * dof)) {
+     * reliable about the electrons below the lowest measured ambient energy */
+    int shape_rejected = dof > 0 && dev > dof + 3.1 * sqrt(2.0 * dof);
+    if (shape_rejected && !sw->sunlit && c->core_prior && isfinite(s) &&
+        scb_core_prior(sw, c, used, u, out)) {
+        out->status = SCB_OK;
+        return;
+    }
+    /* without a prior their current is known to ±100 % only */
+    if (isfinite(s) && shape_rejected) {
         double e_lo = 1e300;
         for (int i = 0; i < sw->n_rows; i++)
             if (sw->exposure[i] > 0.0 && sw->energy[i] < e_lo)
                 e_lo = sw->energy[i];
         e_lo -= u;
         double th = out->theta;
-        double u0 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 0.0);
-        double u2 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 2.0);
+        double u0 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 0.0, 0.0, 1.0);
+        double u2 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 2.0, 0.0, 1.0);
         double m = isfinite(u0) && isfinite(u2) ? 0.5 * fabs(u2 - u0)
                    : isfinite(u0)               ? fabs(u0 - u)
                    : isfinite(u2)               ? fabs(u2 - u)

@@ -242,6 +242,7 @@ static lp_status batch_setup(batch_context *ctx, const char *out_path, int n_lsk
     fs.lc = ctx->lc;
     fs.ks = ctx->ks;
     fs.scb.reject_phi = o->usc_reject_phi;
+    fs.scb.core_prior = !o->usc_core_prior_off;
     if (!(ctx->session = fit_session_create(ctx->backend, &fs, err)))
         return err->status;
     return LP_OK;

@@ -20,6 +20,8 @@ typedef struct {
     physics_mode physics; /* default PHYSICS_CONSISTENT */
     int usc_reject_phi_set;
     double usc_reject_phi; /* consistent: kappa fit rejected above this deviance/dof */
+    int usc_core_prior_set;
+    int usc_core_prior_off; /* consistent: no solar-wind core prior (docs/physics-modes.md) */
     norm_mode normalization;
     incident_stat incident;
     int beam_amp_fixed_set;

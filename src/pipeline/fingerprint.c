@@ -75,6 +75,8 @@ static void batch_fingerprint_settings_write(const batch_options *o, fp_text *t)
     if (o->physics != PHYSICS_REFERENCE)
         fp_line(t, "setting.usc_reject_phi", "%.17g",
                 o->usc_reject_phi_set ? o->usc_reject_phi : SCPOT_REJECT_PHI_DEFAULT);
+    if (o->physics != PHYSICS_REFERENCE)
+        fp_line(t, "setting.usc_core_prior", "%s", o->usc_core_prior_off ? "off" : "on");
     fp_line(t, "setting.losscone_fit_method", "%s",
             o->method == FIT_METHOD_LILLIS ? "lillis" : "halekas");
     fp_line(t, "setting.normalization", "%s", o->normalization == NORM_RATIO2 ? "ratio2" : "ratio");

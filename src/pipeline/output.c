@@ -122,6 +122,7 @@ static lp_status add_spectra(npz_writer *w, const batch_context *ctx, lp_error *
     /* issue #15: status codes */
     ADD(npz_add_i8(w, "spec_status", col[SPEC_STATUS], ns, err));
     ADD(npz_add_i8(w, "spec_fit_flags", col[SPEC_FIT_FLAGS], ns, err));
+    ADD(npz_add_i8(w, "spec_spacecraft_potential_method", col[SPEC_USC_METHOD], ns, err));
     if (ctx->lc.emit_u_width_qc) {
         ADD(npz_add_f64(w, "spec_u_width_lhs_dchi2red_0p001", col[SPEC_UWIDTH], ns, err));
         ADD(npz_add_bool(w, "spec_u_is_identifiable_lhs_dchi2red_0p001", col[SPEC_UIDENT], ns,
@@ -202,6 +203,11 @@ static lp_status add_meta(npz_writer *w, const batch_context *ctx, lp_error *err
                            o->u_spacecraft_set ? o->u_spacecraft : NAN, err));
     ADD(npz_add_scalar_f64(w, "meta_usc_reject_phi",
                            o->physics == PHYSICS_REFERENCE ? NAN : o->usc_reject_phi, err));
+    ADD(npz_add_scalar_str(w, "meta_usc_core_prior",
+                           o->physics == PHYSICS_REFERENCE ? "none"
+                           : o->usc_core_prior_off         ? "off"
+                                                           : "on",
+                           err));
     {
         size_t n = ctx->files.n;
         char **names = malloc((n ? n : 1) * sizeof *names);

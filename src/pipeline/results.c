@@ -55,7 +55,8 @@ static const size_t spec_elem[SPEC_NCOLS] = {[SPEC_SPEC_NO] = 8,
                                              [SPEC_USC_SIGMA] = 8,
                                              [SPEC_USURF_SIGMA] = 8,
                                              [SPEC_STATUS] = 1,
-                                             [SPEC_FIT_FLAGS] = 1};
+                                             [SPEC_FIT_FLAGS] = 1,
+                                             [SPEC_USC_METHOD] = 1};
 
 void results_init(batch_results *r)
 {
@@ -269,6 +270,7 @@ lp_status results_append_chunk(batch_context *ctx, const day_work *d, size_t fir
         /* issue #15: status codes */
         PUSH(R->spec[SPEC_STATUS], status);
         PUSH(R->spec[SPEC_FIT_FLAGS], sweep_fit_flags(ctx, u, f));
+        PUSH(R->spec[SPEC_USC_METHOD], (int8_t)u->method);
     }
     ctx->stage_s[STAGE_RESULTS] += progress_now() - t0;
     return LP_OK;

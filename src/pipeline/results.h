@@ -65,8 +65,9 @@ typedef enum {
     SPEC_USC_SIGMA,
     SPEC_USURF_SIGMA,
     /* issue #15: status codes (spec_status, spec_fit_flags) */
-    SPEC_STATUS,    /* int8 sweep_status: 0 exactly when has_fit */
-    SPEC_FIT_FLAGS, /* uint8 fit_flag bits */
+    SPEC_STATUS,     /* int8 sweep_status: 0 exactly when has_fit */
+    SPEC_FIT_FLAGS,  /* uint8 fit_flag bits */
+    SPEC_USC_METHOD, /* int8: how U_sc was obtained (SCB_METHOD_*) */
     SPEC_NCOLS
 } spec_column;
 

@@ -27,7 +27,7 @@ SPEC = {
     "spec_electron_temperature": "float64", "spec_electron_density": "float64",
     "spec_environment_class": "int8", "spec_status": "int8", "spec_fit_flags": "int8",
     "spec_spacecraft_potential": "float64", "spec_spacecraft_potential_sigma": "float64",
-    "spec_u_surface_sigma": "float64",
+    "spec_u_surface_sigma": "float64", "spec_spacecraft_potential_method": "int8",
 }
 QC_ROWS = {"rows_u_width_lhs_dchi2red_0p001": "float64",
            "rows_u_is_identifiable_lhs_dchi2red_0p001": "bool"}
@@ -41,7 +41,7 @@ META = ["meta_version", "meta_physics", "meta_command_line", "meta_fit_method", 
         "meta_input_files", "meta_input_sizes", "meta_kernels", "meta_rows_read",
         "meta_sweeps_fitted", "meta_sweeps_dropped_bad_format", "meta_sweeps_dropped_bad_field",
         "meta_sweeps_dropped_bad_time", "meta_seconds_total", "meta_seconds_losscone_fit",
-        "meta_status_names", "meta_fit_flag_names"]
+        "meta_status_names", "meta_fit_flag_names", "meta_usc_core_prior"]
 STATUS_NAMES = ["ok", "no_geometry", "no_footpoint", "usc_no_data", "usc_kappa_rejected",
                 "usc_no_root", "lc_no_data", "lc_rejected", "lc_at_bound"]
 FLAG_NAMES = ["u_at_bound", "bs_bm_at_bound", "beam_amp_at_bound", "kappa_at_bound"]

@@ -36,6 +36,10 @@ expect_rc 2 "$LPMAP_BIN" batch --usc-reject-phi 0.5
 # a consistent-only option with the reference physics: one line, exit 2
 expect_rc 2 "$LPMAP_BIN" batch --physics reference --usc-reject-phi 50
 expect_out "--usc-reject-phi needs --physics consistent"
+expect_rc 2 "$LPMAP_BIN" batch --physics reference --usc-core-prior off
+expect_out "--usc-core-prior needs --physics consistent"
+expect_rc 2 "$LPMAP_BIN" batch --usc-core-prior maybe
+expect_out "invalid --usc-core-prior 'maybe' \\(on, off\\)"
 check "one line" test "$(printf '%s\n' "$OUT" | wc -l)" -eq 1
 expect_rc 2 "$LPMAP_BIN" batch --seed -1
 expect_rc 2 "$LPMAP_BIN" bench
