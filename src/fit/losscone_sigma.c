@@ -12,7 +12,10 @@
 
 #include "fit/losscone_polish.h"
 
-#define LCS_BISECT 14
+/* 8 halvings: the edge to 2^-9 of the bracket, σ within 0.5 % of 14's at
+ * a third fewer profile evaluations (docs/performance.md, "Consistent month
+ * after the counts objective") */
+#define LCS_BISECT 8
 #define LCS_MAX_DOUBLINGS 16
 
 /* chi2 at u with r re-fitted exactly (the amplitude held). The counts

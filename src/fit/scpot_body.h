@@ -39,6 +39,7 @@
 #include "core/hostdev.h"
 #include "physics/charging.h"
 #include "physics/kappa_model.h"
+#include "fit/kappa_fit.h" /* KAPPA_* bounds */
 
 #define SCB_GRID_KAPPA 6
 #define SCB_GRID_THETA 17
