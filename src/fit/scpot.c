@@ -219,23 +219,31 @@ lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrume
 }
 
 /* One-shot forms: a session for this call only. */
+static lp_status one_shot(fit_backend *be, const fit_session_settings *fs, int consistent,
+                          const er_instrument *inst, const scpot_sweep *sweeps, size_t n,
+                          scpot_result *out, lp_error *err)
+{
+    lp_error e;
+    lp_error_clear(&e);
+    fit_session *sess = fit_session_create(be, fs, &e);
+    if (!sess) {
+        if (err)
+            *err = e;
+        return e.status;
+    }
+    lp_status st = consistent ? scpot_session_estimate_consistent(sess, inst, sweeps, n, out, err)
+                              : scpot_session_estimate(sess, inst, sweeps, n, out, err);
+    fit_session_free(sess);
+    return st;
+}
+
 lp_status scpot_estimate(fit_backend *be, const kappa_settings *ks, const er_instrument *inst,
                          const scpot_sweep *sweeps, size_t n, scpot_result *out, lp_error *err)
 {
     fit_session_settings fs;
     fit_session_settings_init(&fs);
     fs.ks = *ks;
-    lp_error e;
-    lp_error_clear(&e);
-    fit_session *sess = fit_session_create(be, &fs, &e);
-    if (!sess) {
-        if (err)
-            *err = e;
-        return e.status;
-    }
-    lp_status st = scpot_session_estimate(sess, inst, sweeps, n, out, err);
-    fit_session_free(sess);
-    return st;
+    return one_shot(be, &fs, 0, inst, sweeps, n, out, err);
 }
 
 lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, double reject_phi,
@@ -246,15 +254,5 @@ lp_status scpot_estimate_consistent(fit_backend *be, const er_instrument *inst, 
     fit_session_settings_init(&fs);
     fs.scb.reject_phi = reject_phi;
     fs.scb.core_prior = core_prior;
-    lp_error e;
-    lp_error_clear(&e);
-    fit_session *sess = fit_session_create(be, &fs, &e);
-    if (!sess) {
-        if (err)
-            *err = e;
-        return e.status;
-    }
-    lp_status st = scpot_session_estimate_consistent(sess, inst, sweeps, n, out, err);
-    fit_session_free(sess);
-    return st;
+    return one_shot(be, &fs, 1, inst, sweeps, n, out, err);
 }
