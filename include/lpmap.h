@@ -14,10 +14,13 @@
  *   exits. Outputs are written to a temporary file and renamed into place.
  * - Arrays are C-ordered doubles; a sweep has at most LPMAP_N_ENERGIES
  *   energy rows of LPMAP_N_CHANNELS channels, padded with NaN.
- * - Results depend only on (settings, sweep, its index in the set), never
- *   on threads, device or how calls are split: the random stream of a
- *   sweep is keyed by (seed, index of the sweep in its set), which is the
- *   global sweep index `lpmap batch` uses for the same files.
+ * - Results depend only on (settings, sweep), never on threads, device or
+ *   how calls are split: the random stream of a sweep is keyed by the seed
+ *   and, with the default physics, the sweep itself (the time of its first
+ *   row to the ms; a sweep without a time: its index in the set), as
+ *   `lpmap batch` keys it; with the reference physics
+ *   by its index in the set, which is the global sweep index `lpmap batch`
+ *   uses for the same files.
  */
 #ifndef LPMAP_H
 #define LPMAP_H

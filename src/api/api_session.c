@@ -179,6 +179,14 @@ static lpmap_status end_work(lp_status st, lp_error *err, void *work_in, void *w
     return st == LP_OK ? LPMAP_OK : api_fail(err);
 }
 
+/* The sweep's random stream (docs/decisions.md "Sweep streams"): as `lpmap
+ * batch`, the index in the set with the reference physics, the sweep's own
+ * identity with the default physics. */
+static uint64_t sweep_stream(const lpmap_session *ss, const lpmap_sweeps *sw, size_t k)
+{
+    return ss->settings.physics == LPMAP_PHYSICS_REFERENCE ? (uint64_t)k : sw->stream[k];
+}
+
 /* Rows of sweep k of the set used by a fit (at most LP_N_ENERGIES), and
  * its first row in the table. */
 static int sweep_fit_rows(const lpmap_sweeps *sw, size_t k, size_t *first_row)
@@ -204,7 +212,7 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
         scpot_sweep *p = &scp[k];
         size_t s0;
         int nf = sweep_fit_rows(sw, first + k, &s0);
-        p->sweep_id = first + k;
+        p->sweep_id = sweep_stream(ss, sw, first + k);
         p->n_rows = nf;
         p->sunlit = sunlit[k] < 0 ? -1 : sunlit[k] > 0;
         memset(p->ambient, 1, sizeof p->ambient); /* no footpoint geometry here */
@@ -252,10 +260,11 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
         int pol[LP_N_ENERGIES];
         for (int i = 0; i < nf; i++)
             pol[i] = PITCH_POLARITY_DEFAULT;
-        losscone_prepare_sweep(
-            &sw->inst, (norm_mode)o->normalization, (incident_stat)o->incident, nf, &t->energy[s0],
-            (const double(*)[3]) & t->mag[s0], pol, (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
-            (const double(*)[LP_N_CHANNELS]) & t->phi[s0], u_sc[k], first + k, &lcs[k]);
+        losscone_prepare_sweep(&sw->inst, (norm_mode)o->normalization, (incident_stat)o->incident,
+                               nf, &t->energy[s0], (const double(*)[3]) & t->mag[s0], pol,
+                               (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
+                               (const double(*)[LP_N_CHANNELS]) & t->phi[s0], u_sc[k],
+                               sweep_stream(ss, sw, first + k), &lcs[k]);
     }
     lp_error err;
     lp_error_clear(&err);

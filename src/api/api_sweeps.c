@@ -37,7 +37,26 @@ lpmap_status lpmap_sweeps_read(const char *const *paths, size_t n_paths, const c
         lpmap_sweeps_free(s);
         return api_fail(&err);
     }
+    lpmap_status cs = api_sweeps_streams(s);
+    if (cs != LPMAP_OK) {
+        lpmap_sweeps_free(s);
+        return cs;
+    }
     *out = s;
+    return LPMAP_OK;
+}
+
+lpmap_status api_sweeps_streams(lpmap_sweeps *s)
+{
+    size_t n = s->index.n_sweeps;
+    free(s->stream);
+    s->stream = malloc((n ? n : 1) * sizeof *s->stream);
+    if (!s->stream)
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+    for (size_t k = 0; k < n; k++) {
+        double t = s->table.time_unix[s->index.start[k]];
+        s->stream[k] = isfinite(t) ? er_sweep_stream(t) : (uint64_t)k;
+    }
     return LPMAP_OK;
 }
 
@@ -89,6 +108,11 @@ lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *
         lpmap_sweeps_free(s);
         return api_fail(&err);
     }
+    lpmap_status cs = api_sweeps_streams(s);
+    if (cs != LPMAP_OK) {
+        lpmap_sweeps_free(s);
+        return cs;
+    }
     *out = s;
     return LPMAP_OK;
 }
@@ -98,6 +122,7 @@ void lpmap_sweeps_free(lpmap_sweeps *s)
     if (!s)
         return;
     er_sweeps_free(&s->index);
+    free(s->stream);
     er_table_free(&s->table);
     free(s);
 }

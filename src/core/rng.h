@@ -41,6 +41,24 @@ LP_HD rng_key rng_make_key(uint64_t seed, uint64_t stream)
     return k;
 }
 
+/* A stream id from a sweep's own identity (two 64-bit words, e.g. its time
+ * in ms and its spec_no): SplitMix64's finaliser on each word, combined, so
+ * near-identical identities get unrelated streams. Never RNG_STREAM_SHARED.
+ * docs/decisions.md "Sweep streams". */
+LP_HD uint64_t rng_mix64(uint64_t z)
+{
+    z += UINT64_C(0x9E3779B97F4A7C15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    return z ^ (z >> 31);
+}
+
+LP_HD uint64_t rng_stream_of(uint64_t a, uint64_t b)
+{
+    uint64_t s = rng_mix64(rng_mix64(a) ^ b);
+    return s == RNG_STREAM_SHARED ? s - 1 : s;
+}
+
 /* Four raw 64-bit words for one counter value. */
 LP_HD void rng_words4(rng_key key, uint64_t phase, uint64_t gen, uint64_t member, uint64_t draw,
                       uint64_t out[4])

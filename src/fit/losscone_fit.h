@@ -43,7 +43,7 @@ void losscone_settings_init(losscone_settings *s);
 
 /* One sweep's fit input. Unused rows/bins are NaN. */
 typedef struct {
-    uint64_t sweep_id; /* global sweep index: the random stream */
+    uint64_t sweep_id; /* the random stream (docs/decisions.md "Sweep streams") */
     int n_rows;        /* rows used, <= LP_N_ENERGIES */
     double u_sc;       /* spacecraft potential of the sweep (NaN: not fitted) */
     double energy[LP_N_ENERGIES];

@@ -4,6 +4,8 @@
  * er_scan.h. */
 #include "io/er_tab.h"
 
+#include "core/rng.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -334,6 +336,13 @@ void er_sweeps_free(er_sweeps *s)
     free(s->start);
     free(s->n_rows);
     memset(s, 0, sizeof *s);
+}
+
+uint64_t er_sweep_stream(double time_unix)
+{
+    double ms = time_unix * 1000.0;
+    int64_t t = fabs(ms) < 9e18 ? (int64_t)llround(ms) : INT64_MIN;
+    return rng_stream_of((uint64_t)t, UINT64_C(0x4C504D4150)); /* "LPMAP" */
 }
 
 int64_t er_table_offset_spec_no(er_table *t, size_t first_row, int64_t offset)

@@ -270,7 +270,7 @@ static lp_status batch_run_day(batch_context *ctx, day_work *d, lp_error *err)
     if (cancel_requested())
         return lp_error_set(err, LP_ERR_CANCELLED, "interrupted; no output written");
     /* The whole day in one call per stage: the session's backend chunks it
-     * (sweep ids stay ctx->sweep_counter + index within the day). */
+     * (random streams: sweep_stream_id). */
     progress_update(&ctx->prog, "U_sc", ctx->sweeps_done);
     if ((st = scpot_stage_run(ctx, d, 0, ns, err)) != LP_OK)
         return st;

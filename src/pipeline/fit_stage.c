@@ -25,7 +25,7 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
                                (const double(*)[3]) & t->mag[s0], pol,
                                (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
                                (const double(*)[LP_N_CHANNELS]) & t->phi[s0], d->usc[k].u_sc,
-                               ctx->sweep_counter + first + k, &d->lcs[k]);
+                               sweep_stream_id(ctx, d, first + k), &d->lcs[k]);
     }
     double t1 = progress_now();
     ctx->stage_s[STAGE_PREPARE] += t1 - t0;

@@ -44,7 +44,7 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
         size_t s0 = d->sweeps.start[first + k];
         int rows = d->sweeps.n_rows[first + k];
         int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
-        p->sweep_id = ctx->sweep_counter + first + k;
+        p->sweep_id = sweep_stream_id(ctx, d, first + k);
         p->n_rows = nf;
         p->sunlit = -1;
         for (int i = 0; i < rows; i++)

@@ -82,7 +82,7 @@ typedef struct {
     double stage_s[STAGE_COUNT];
     double ingest_wait_s; /* driver time spent waiting for the reader thread */
     double wall_start;
-    uint64_t sweep_counter;         /* global sweep index = the random stream of a sweep */
+    uint64_t sweep_counter;         /* sweeps before this day (reference: the random stream) */
     int64_t spec_offset;            /* docs/physics.md §9 */
     size_t sweeps_done;             /* for the progress display */
     double bytes_total, bytes_read; /* of the ER files: total sweeps estimated from them */
@@ -139,6 +139,9 @@ lp_status geometry_stage_run(batch_context *ctx, day_work *d, lp_error *err);
 
 /* scpot_stage.c: U_sc of the day's sweeps [first, first+n) into d->usc. */
 lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n, lp_error *err);
+
+/* sweep_stream.c: the random stream id of the day's sweep `sweep`. */
+uint64_t sweep_stream_id(const batch_context *ctx, const day_work *d, size_t sweep);
 
 /* fit_stage.c: prepare and fit sweeps [first, first+n) into d->lcr. */
 lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n, lp_error *err);

@@ -40,6 +40,25 @@ for k in r.files:
 print('range ok', len(r['rows_utc']))
 "
 expect_out "range ok [1-9]"
+# A sweep's random stream is keyed by the sweep itself in the default
+# physics (docs/decisions.md "Sweep streams"): each day of the range run has
+# the fits of that day run alone (spec_no aside: it is offset per run).
+expect_rc 0 "$PY" -c "
+import numpy as np
+r = np.load('$F')
+n_fit = 0
+for s in ('04_29', '04_30', '05_01'):
+    d = np.load('$TMP/d/potential_batch_1998_%s.npz' % s)
+    m = np.isin(r['spec_time_start'], d['spec_time_start'])
+    assert m.sum() == len(d['spec_time_start']), s
+    for k in d.files:
+        if k.startswith('spec_') and k != 'spec_spec_no':
+            assert np.array_equal(r[k][m], d[k], equal_nan=d[k].dtype.kind == 'f'), (s, k)
+    n_fit += int(d['spec_has_fit'].sum())
+assert n_fit > 0
+print('streams ok', n_fit)
+"
+expect_out "streams ok [1-9]"
 # a one-day range, and a range with no file: exit 0, nothing written
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$TMP/one" --start 1998-05-02 --end 1998-05-02
 check "one-day range" test -s "$TMP/one/potential_batch_1998_05_02_to_1998_05_02.npz"
