@@ -1,6 +1,7 @@
 /* Resume that knows what it resumes: the fingerprint of a batch run is a
  * canonical text (one `name=value` line per input file and per setting
- * that affects results, plus the version) and its SHA-1. The NPZ keeps
+ * that affects results, plus the version and the id of the source tree)
+ * and its SHA-1. The NPZ keeps
  * both (meta_fingerprint, meta_fingerprint_text, docs/npz.md); a re-run
  * skips an output with the same fingerprint and refuses, naming what
  * differs, one made from other inputs or settings. Also the checks of the
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "source_id.h" /* generated: LPMAP_SOURCE_ID (cmake/source_id.cmake) */
 
 #include "core/log.h"
 #include "core/sha1.h"
@@ -124,6 +127,7 @@ lp_status batch_fingerprint_build(batch_context *ctx, lp_error *err)
     const batch_options *o = ctx->opt;
     fp_text t = {0};
     fp_line(&t, "version", "%s", LPMAP_VERSION);
+    fp_line(&t, "source", "%s", LPMAP_SOURCE_ID);
     batch_fingerprint_settings_write(o, &t);
     char path[4200];
     snprintf(path, sizeof path, "%s/theta.tab", o->data_dir);

@@ -108,11 +108,12 @@ expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
 check "resume: first run wrote" test -s "$F"
 if [ -n "$PY" ]; then
     check "meta_fingerprint is the SHA-1 of meta_fingerprint_text" "$PY" -c "
-import numpy as np, hashlib, sys
+import numpy as np, hashlib, re, sys
 z = np.load('$F')
 t = str(z['meta_fingerprint_text'][()]); h = str(z['meta_fingerprint'][()])
 lines = t.splitlines()
 ok = h == hashlib.sha1(t.encode()).hexdigest() and lines[0].startswith('version=')
+ok = ok and len([l for l in lines if re.fullmatch('source=[0-9a-f]{16}', l)]) == 1
 ok = ok and any(l.startswith('setting.losscone_fit_method=halekas') for l in lines)
 ok = ok and any(l.startswith('input.$DAYDIR/3D980401.TAB=size ') for l in lines)
 ok = ok and any(l.startswith('kernel.sim_lp_orbit.bsp=size ') for l in lines)
@@ -146,6 +147,22 @@ expect_out "wrote .*potential_batch_all.npz"
 check "--overwrite replaced it" test "$(stat -c %Y "$F")" != "$(stat -c %Y "$TMP/before.npz")"
 expect_rc 0 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
 expect_out "left untouched"
+# an NPZ of another build (its source id differs): refused, naming it
+if [ -n "$PY" ]; then
+    cp -p "$F" "$TMP/current.npz"
+    "$PY" -c "
+import numpy as np, hashlib, re
+z = np.load('$F'); d = {k: z[k] for k in z.files}
+t = re.sub('source=[0-9a-f]{16}', 'source=0123456789abcdef', str(d['meta_fingerprint_text'][()]))
+d['meta_fingerprint_text'] = np.array(t); d['meta_fingerprint'] = np.array(hashlib.sha1(t.encode()).hexdigest())
+np.savez('$TMP/other_build.npz', **d)"
+    cp "$TMP/other_build.npz" "$F"
+    cp -p "$F" "$TMP/other_before.npz"
+    expect_rc 1 "$LPMAP_BIN" batch --data-dir "$D" --output-dir "$O"
+    expect_out "other inputs or settings \(source: 0123456789abcdef → [0-9a-f]{16}\); use --overwrite"
+    check "other build: untouched" cmp -s "$F" "$TMP/other_before.npz"
+    cp -p "$TMP/current.npz" "$F"
+fi
 # an NPZ without a fingerprint (older lpmap, another program): refused, untouched
 if [ -n "$PY" ]; then
     "$PY" -c "import numpy as np; np.savez('$TMP/old.npz', rows_spec_no=np.arange(3))"
