@@ -25,8 +25,4 @@ struct lpmap_sweeps {
     uint64_t *stream; /* per sweep: its random stream in the default physics (er_sweep_stream) */
 };
 
-/* Fill s->stream from each sweep's first-row time; a sweep without a finite
- * time gets its index in the set. LPMAP_ERR_NOMEM when out of memory. */
-lpmap_status api_sweeps_streams(lpmap_sweeps *s);
-
 #endif

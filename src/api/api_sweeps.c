@@ -7,6 +7,41 @@
 #include "api/api_internal.h"
 #include "io/theta.h"
 
+/* s->stream from each sweep's first-row time (er_sweep_stream); a sweep
+ * without a finite time gets its index in the set. */
+static lpmap_status sweeps_streams(lpmap_sweeps *s)
+{
+    size_t n = s->index.n_sweeps;
+    free(s->stream);
+    s->stream = malloc((n ? n : 1) * sizeof *s->stream);
+    if (!s->stream)
+        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
+    for (size_t k = 0; k < n; k++) {
+        double t = s->table.time_unix[s->index.start[k]];
+        s->stream[k] = isfinite(t) ? er_sweep_stream(t) : (uint64_t)k;
+    }
+    return LPMAP_OK;
+}
+
+/* The sweep index and streams of a filled table, then *out = s; frees s on
+ * failure. */
+static lpmap_status sweeps_finish(lpmap_sweeps *s, lpmap_sweeps **out)
+{
+    lp_error err;
+    lp_error_clear(&err);
+    if (er_sweeps_build(&s->table, &s->index, &err) != LP_OK) {
+        lpmap_sweeps_free(s);
+        return api_fail(&err);
+    }
+    lpmap_status cs = sweeps_streams(s);
+    if (cs != LPMAP_OK) {
+        lpmap_sweeps_free(s);
+        return cs;
+    }
+    *out = s;
+    return LPMAP_OK;
+}
+
 lpmap_status lpmap_sweeps_read(const char *const *paths, size_t n_paths, const char *theta_path,
                                int strict, lpmap_sweeps **out)
 {
@@ -31,33 +66,11 @@ lpmap_status lpmap_sweeps_read(const char *const *paths, size_t n_paths, const c
             /* spec_no restart per file: offset them as a batch run does. */
             offset = er_table_offset_spec_no(&s->table, first_row, offset);
     }
-    if (st == LP_OK)
-        st = er_sweeps_build(&s->table, &s->index, &err);
     if (st != LP_OK) {
         lpmap_sweeps_free(s);
         return api_fail(&err);
     }
-    lpmap_status cs = api_sweeps_streams(s);
-    if (cs != LPMAP_OK) {
-        lpmap_sweeps_free(s);
-        return cs;
-    }
-    *out = s;
-    return LPMAP_OK;
-}
-
-lpmap_status api_sweeps_streams(lpmap_sweeps *s)
-{
-    size_t n = s->index.n_sweeps;
-    free(s->stream);
-    s->stream = malloc((n ? n : 1) * sizeof *s->stream);
-    if (!s->stream)
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    for (size_t k = 0; k < n; k++) {
-        double t = s->table.time_unix[s->index.start[k]];
-        s->stream[k] = isfinite(t) ? er_sweep_stream(t) : (uint64_t)k;
-    }
-    return LPMAP_OK;
+    return sweeps_finish(s, out);
 }
 
 lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *time,
@@ -104,17 +117,7 @@ lpmap_status lpmap_sweeps_create(size_t n, const int32_t *n_rows, const double *
             memcpy(t->phi[r], phi + row * LP_N_CHANNELS, sizeof t->phi[r]);
         }
     t->n_rows = rows;
-    if (er_sweeps_build(t, &s->index, &err) != LP_OK) {
-        lpmap_sweeps_free(s);
-        return api_fail(&err);
-    }
-    lpmap_status cs = api_sweeps_streams(s);
-    if (cs != LPMAP_OK) {
-        lpmap_sweeps_free(s);
-        return cs;
-    }
-    *out = s;
-    return LPMAP_OK;
+    return sweeps_finish(s, out);
 }
 
 void lpmap_sweeps_free(lpmap_sweeps *s)
