@@ -121,6 +121,36 @@ static void test_recovery_shadowed(void **state)
     check_recovery(0, 5e6, 3.0, 60.0, 80, 0.02 * 130.0);
 }
 
+/* A fit is never handed out without its sigma (issue #15: no silent NaN):
+ * sunlit, hot and dense enough that U_sc sits just above 0 V, where the
+ * charging root of a perturbed plasma may not exist on one side. */
+static void test_sigma_near_zero(void **state)
+{
+    (void)state;
+    scb_config c;
+    scb_config_default(&c);
+    double u = truth_usc(1, 5.615915e6, 5.017289, 58.140891);
+    int ok = 0, finite = 0, in1 = 0, in3 = 0;
+    for (int d = 0; d < 60; d++) {
+        scb_sweep sw;
+        make_sweep(1, 5.615915e6, 5.017289, 58.140891, u, (uint64_t)d, &sw);
+        scb_result r;
+        scb_estimate(&sw, &c, &r);
+        if (r.status != SCB_OK)
+            continue;
+        ok++;
+        finite += isfinite(r.u_sigma) && r.u_sigma > 0.0;
+        in1 += fabs(r.u_sc - u) <= r.u_sigma;
+        in3 += fabs(r.u_sc - u) <= 3.0 * r.u_sigma;
+    }
+    print_message(
+        "near 0 V: U %.5f, %d fits, %d with a finite sigma, %d within 1 sigma, %d within 3\n", u,
+        ok, finite, in1, in3);
+    assert_true(ok > 0);
+    assert_int_equal(finite, ok);
+    assert_true(in3 >= 0.9 * ok);
+}
+
 static void test_status_codes(void **state)
 {
     (void)state;
@@ -196,9 +226,9 @@ static void test_backend_matches_body(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_charging_pieces),      cmocka_unit_test(test_recovery_sunlit),
-        cmocka_unit_test(test_recovery_shadowed),    cmocka_unit_test(test_status_codes),
-        cmocka_unit_test(test_backend_matches_body),
+        cmocka_unit_test(test_charging_pieces),   cmocka_unit_test(test_recovery_sunlit),
+        cmocka_unit_test(test_recovery_shadowed), cmocka_unit_test(test_status_codes),
+        cmocka_unit_test(test_sigma_near_zero),   cmocka_unit_test(test_backend_matches_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -590,7 +590,12 @@ LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p
         scb_lambda(sw, pm, u, lm);
         for (int i = 0; i < sw->n_rows; i++)
             jp[a][i] = (lp[i] - lm[i]) / (2.0 * hp[q]);
-        dg[a] = (scb_g_of(sw, pp, u) - scb_g_of(sw, pm, u)) / (2.0 * hp[q]);
+        /* one-sided where the charging has no root on one side (a sunlit
+         * U_sc just above 0 V: a denser plasma would charge it negative) */
+        double gp = scb_g_of(sw, pp, u), gm = scb_g_of(sw, pm, u);
+        dg[a] = isfinite(gp) && isfinite(gm) ? (gp - gm) / (2.0 * hp[q])
+                : isfinite(gp)               ? (gp - u) / hp[q]
+                                             : (u - gm) / hp[q];
         if (!isfinite(dg[a]))
             return NAN;
     }

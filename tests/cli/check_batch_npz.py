@@ -203,6 +203,12 @@ def main():
         fail("meta_physics is %r" % physics)
     if physics == "reference" and np.any(np.isfinite(f["spec_spacecraft_potential_sigma"])):
         fail("reference physics has U_sc sigmas")
+    # the default physics never hands out a value without its sigma (issue #15)
+    if physics == "consistent":
+        for v, sg in (("spec_spacecraft_potential", "spec_spacecraft_potential_sigma"),
+                      ("spec_u_surface", "spec_u_surface_sigma")):
+            if np.any(np.isfinite(f[v]) & ~np.isfinite(f[sg])):
+                fail(v + " is finite where " + sg + " is NaN")
     pol = f["rows_projection_polarity"]
     if not set(np.unique(pol)).issubset({-1, 0, 1}):
         fail("polarity outside -1/0/1")
