@@ -198,7 +198,10 @@ typedef struct {
 
 /* Fit the loss cone of sweeps [first, first+n) given their U_sc (u_sc[k],
  * NaN: not fitted). Pitch angles use b = -B/|B| for every row (`lpmap
- * batch` uses the footpoint polarity from SPICE geometry where it has it). */
+ * batch` uses the footpoint polarity from SPICE geometry where it has it).
+ * u_surface is the best fit's; `lpmap batch --physics consistent` reports
+ * the mean of that fit's profile likelihood instead, with a sigma
+ * (docs/physics-modes.md step 7). */
 LPMAP_API lpmap_status lpmap_session_fit_losscone(lpmap_session *session,
                                                   const lpmap_sweeps *sweeps, size_t first,
                                                   size_t n, const double *u_sc,

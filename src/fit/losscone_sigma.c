@@ -1,9 +1,14 @@
-/* Surface-potential sigma (see losscone_sigma.h). The halekas/lillis chi2
- * sums squared residuals without per-bin errors, so the bins' variance is
- * estimated from the fit (chi2_min / (bins - 3)); the 1-sigma interval is
- * where the profile chi2 rises by that variance (Δχ² = 1 in units of the
- * scatter). The U_sc part: the fit re-polished with U_sc ± δ (the exact
- * line searches of losscone_polish.h), its slope dU/dU_sc times σ(U_sc). */
+/* Surface-potential estimate and sigma (see losscone_sigma.h). The
+ * halekas/lillis chi2 sums squared residuals without per-bin errors, so the
+ * bins' variance is estimated from the fit (chi2_min / (bins - 3)); the
+ * counts deviance has its own scale (variance 1, more where the fit shows
+ * extra scatter). The profile chi2 over U, read as a likelihood
+ * exp(-Δχ²/(2·variance)) with a flat prior in U, gives the estimate (its
+ * mean) and the statistical sigma (its standard deviation), on a grid
+ * spanning twice the distance at which the profile first rises by one
+ * variance each side (docs/decisions.md "U_surface: the profile mean"). The
+ * U_sc part: the fit re-polished with U_sc ± δ (the exact line searches of
+ * losscone_polish.h), its slope dU/dU_sc times σ(U_sc). */
 #include "fit/losscone_sigma.h"
 
 #include <math.h>
@@ -12,11 +17,12 @@
 
 #include "fit/losscone_polish.h"
 
-/* 8 halvings: the edge to 2^-9 of the bracket, σ within 0.5 % of 14's at
- * a third fewer profile evaluations (docs/performance.md, "Consistent month
- * after the counts objective") */
-#define LCS_BISECT 8
 #define LCS_MAX_DOUBLINGS 16
+/* the grid: 15 points over twice the doubling bracket each side, the
+ * same profile evaluations the bisected 1-sigma edges took before
+ * (docs/performance.md "Wake: the profile mean") */
+#define LCS_GRID 15
+#define LCS_GRID_SPAN 2.0
 
 /* chi2 at u with r re-fitted exactly (the amplitude held). The counts
  * objective re-fits the beam amplitude too, then r again: the beam's
@@ -47,32 +53,54 @@ static double profile_at(const lc_prepared *p, const losscone_settings *s, doubl
     return f;
 }
 
-/* Distance from u0 to where the profile first exceeds `lim`, towards dir. */
-static double profile_edge(const lc_prepared *p, const losscone_settings *s, double u0, double r,
-                           double a, double lim, int dir)
+/* Distance from u0 of the first doubling step at which the profile
+ * exceeds `lim` towards dir (the edge lies between it and half of it), or
+ * the distance to the bound of U when that comes first. */
+static double profile_bracket(const lc_prepared *p, const losscone_settings *s, double u0, double r,
+                              double a, double lim, int dir)
 {
     double bound = dir > 0 ? s->u_max : s->u_min;
-    double h = fmax(0.25, 0.002 * fabs(u0)), in = 0.0, out = NAN;
+    double h = fmax(0.25, 0.002 * fabs(u0)), in = 0.0;
     for (int k = 0; k < LCS_MAX_DOUBLINGS; k++, h *= 2.0) {
         double u = u0 + dir * h;
         if ((dir > 0 && u >= bound) || (dir < 0 && u <= bound))
             return fabs(bound - u0);
-        if (profile_at(p, s, u, r, a) > lim) {
-            out = h;
-            break;
-        }
+        if (profile_at(p, s, u, r, a) > lim)
+            return h;
         in = h;
     }
-    if (isnan(out))
-        return in;
-    for (int k = 0; k < LCS_BISECT; k++) {
-        double m = 0.5 * (in + out);
-        if (profile_at(p, s, u0 + dir * m, r, a) > lim)
-            out = m;
-        else
-            in = m;
+    return in;
+}
+
+/* Mean and standard deviation of U under the profile likelihood
+ * exp(-(chi2(U) - chi2_min) / (2 var)) on LCS_GRID points over [ulo, uhi]
+ * (f0: the fit's chi2, so the weights never overflow). */
+static void profile_moments(const lc_prepared *p, const losscone_settings *s, double ulo,
+                            double uhi, double r, double a, double f0, double var, double *mean,
+                            double *sd)
+{
+    double f[LCS_GRID], fmin = f0;
+    for (int g = 0; g < LCS_GRID; g++) {
+        f[g] = profile_at(p, s, ulo + (uhi - ulo) * g / (LCS_GRID - 1), r, a);
+        fmin = f[g] < fmin ? f[g] : fmin;
     }
-    return 0.5 * (in + out);
+    double w = 0.0, wu = 0.0, wuu = 0.0;
+    for (int g = 0; g < LCS_GRID; g++) {
+        double u = ulo + (uhi - ulo) * g / (LCS_GRID - 1), wg = exp(-0.5 * (f[g] - fmin) / var);
+        w += wg;
+        wu += wg * u;
+        wuu += wg * u * u;
+    }
+    *mean = wu / w;
+    *sd = sqrt(fmax(wuu / w - *mean * *mean, 0.0));
+}
+
+/* u within 1e-4 of the U range from a bound (where an optimizer that ends
+ * on the bound stops; pipeline/results.c flags it) */
+static int u_at_bound(const losscone_settings *s, double u)
+{
+    double tol = 1e-4 * (s->u_max - s->u_min);
+    return fabs(u - s->u_min) <= tol || fabs(u - s->u_max) <= tol;
 }
 
 /* U of the fit re-polished with the spacecraft potential set to usc. */
@@ -93,8 +121,10 @@ static double refit_u(const losscone_settings *s, const losscone_sweep *sw,
 }
 
 double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
-                        const losscone_result *r, double usc_sigma)
+                        const losscone_result *r, double usc_sigma, double *estimate)
 {
+    if (estimate)
+        *estimate = NAN;
     if (r->status != LC_FITTED || !isfinite(r->u_surface) || !isfinite(r->chi2))
         return NAN;
     lc_prepared *p = malloc(sizeof *p);
@@ -117,8 +147,15 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
     if (!(var > 0.0) || !isfinite(var))
         goto done;
     double lim = f0 + var;
-    double lo = profile_edge(p, s, u, rr, a, lim, -1), hi = profile_edge(p, s, u, rr, a, lim, +1);
-    double stat = 0.5 * (lo + hi);
+    /* the chi2 is piecewise constant in U (bins cross the cone edge one
+     * by one), so its minimum is a flat cell, often at one side of a
+     * lopsided profile: the profile's mean uses all of it */
+    double h0 = fmax(0.25, 0.002 * fabs(u));
+    double lo = fmax(LCS_GRID_SPAN * profile_bracket(p, s, u, rr, a, lim, -1), h0);
+    double hi = fmax(LCS_GRID_SPAN * profile_bracket(p, s, u, rr, a, lim, +1), h0);
+    double mean, stat;
+    profile_moments(p, s, fmax(u - lo, s->u_min), fmin(u + hi, s->u_max), rr, a, f0, var, &mean,
+                    &stat);
     double sys = 0.0;
     if (isfinite(usc_sigma) && usc_sigma > 0.0) {
         double d = fmax(2.0 * usc_sigma, 0.2);
@@ -128,6 +165,8 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
             sys = (up - um) / (2.0 * d) * usc_sigma;
     }
     sigma = sqrt(stat * stat + sys * sys);
+    if (estimate && isfinite(sigma))
+        *estimate = u_at_bound(s, u) ? u : mean; /* a fit on a bound stays flagged there */
 done:
     free(p);
     free(tmp);

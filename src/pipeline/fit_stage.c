@@ -34,12 +34,19 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
         ctx->stage_s[STAGE_FIT] += progress_now() - t1;
         return st;
     }
-    /* consistent physics: the surface potential's sigma, incl. U_sc's */
+    /* consistent physics: the surface potential's sigma, incl. U_sc's, and
+     * its estimate, the mean of the profile likelihood (r, A and chi2 stay
+     * the best fit's; docs/decisions.md "U_surface: the profile mean") */
     int sig = o->physics == PHYSICS_CONSISTENT;
 #pragma omp parallel for schedule(dynamic, 8) if (sig)
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
+        double estimate = NAN;
         d->lcr[k].u_sigma =
-            sig ? losscone_u_sigma(&ctx->lc, &d->lcs[k], &d->lcr[k], d->usc[k].u_sigma) : NAN;
+            sig ? losscone_u_sigma(&ctx->lc, &d->lcs[k], &d->lcr[k], d->usc[k].u_sigma, &estimate)
+                : NAN;
+        if (isfinite(estimate))
+            d->lcr[k].u_surface = estimate;
+    }
     ctx->stage_s[STAGE_FIT] += progress_now() - t1;
     return st;
 }
