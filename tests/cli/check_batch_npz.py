@@ -203,10 +203,13 @@ def main():
         fail("meta_physics is %r" % physics)
     if physics == "reference" and np.any(np.isfinite(f["spec_spacecraft_potential_sigma"])):
         fail("reference physics has U_sc sigmas")
-    # the default physics never hands out a value without its sigma (issue #15)
+    # the default physics never hands out an estimate without its sigma
+    # (issue #15); a --u-spacecraft value is given, not estimated
     if physics == "consistent":
-        for v, sg in (("spec_spacecraft_potential", "spec_spacecraft_potential_sigma"),
-                      ("spec_u_surface", "spec_u_surface_sigma")):
+        pairs = [("spec_u_surface", "spec_u_surface_sigma")]
+        if not np.isfinite(f["meta_u_spacecraft_fixed"]):
+            pairs.append(("spec_spacecraft_potential", "spec_spacecraft_potential_sigma"))
+        for v, sg in pairs:
             if np.any(np.isfinite(f[v]) & ~np.isfinite(f[sg])):
                 fail(v + " is finite where " + sg + " is NaN")
     pol = f["rows_projection_polarity"]
