@@ -158,6 +158,26 @@ static void test_usc_truth_is_the_charging_model(void **state)
     sim_plasma ps = {ENV_PLASMA_SHEET, 2e6, 3.5, 100.0, 0.0, 0.0, 0.0};
     ps.theta = kappa_theta_from_temperature(ps.kappa, ps.te_ev);
     assert_true(isnan(sim_usc_truth(&ps, 0)));
+    /* the potential reached charging from 0 V: the balance is negative all
+     * the way from 0 V down to the root (the first zero, a stable one) */
+    int found = 0;
+    for (double te = 8.0; te < 700.0; te *= 1.4)
+        for (double kappa = 2.6; kappa < 6.0; kappa += 0.9) {
+            sim_plasma p = {ENV_PLASMA_SHEET, 1e6, kappa, te, 0.0, 0.0, 0.0};
+            p.theta = kappa_theta_from_temperature(kappa, te);
+            double u = sim_usc_truth(&p, 0);
+            if (!isfinite(u)) {
+                assert_true(sim_shadow_balance(&p, 0.0) >= 0.0); /* charges positive */
+                continue;
+            }
+            found++;
+            for (int i = 1; i < 400; i++) {
+                double v = u * (double)i / 400.0;
+                if (v > u + 2e-3)
+                    assert_true(sim_shadow_balance(&p, v) < 0.0);
+            }
+        }
+    assert_true(found > 10);
 }
 
 /* A core-halo plasma: the moments of the simulated distribution, integrated
