@@ -56,6 +56,9 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
     out->u_sc = u_sc;
     for (int c = 0; c < LP_N_CHANNELS; c++)
         out->integration_s[c] = inst->integration_s[c];
+    pitch_elevations el; /* θ's trigonometry once per sweep, not per row */
+    if (n_rows > 0)
+        pitch_elevations_init(inst, &el);
     for (int r = 0; r < LP_N_ENERGIES; r++) {
         out->energy[r] = r < n_rows ? energy[r] : NAN;
         for (int c = 0; c < LP_N_CHANNELS; c++) {
@@ -64,8 +67,8 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
             out->flux[r][c] = r < n_rows ? flux[r][c] : NAN;
         }
         if (r < n_rows)
-            pitch_row(inst, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
-                      out->pitch_deg[r]);
+            pitch_row_el(&el, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
+                         out->pitch_deg[r]);
     }
     normalize_sweep(mode, stat, n_rows, out->flux, out->pitch_deg, out->norm);
 }
