@@ -222,6 +222,71 @@ static void test_fast_equals_brute(void **state)
     }
 }
 
+/* Equal, bit for bit, over the layout's used part (what lc_chi2 and the
+ * polish read). */
+static void assert_prepared_equal(const lc_prepared *a, const lc_prepared *b)
+{
+    assert_int_equal(a->method, b->method);
+    assert_int_equal(a->n_rows, b->n_rows);
+    assert_int_equal(a->n_bins, b->n_bins);
+    assert_memory_equal(&a->u_sc, &b->u_sc, sizeof a->u_sc);
+    const int nr = a->n_rows, nb = a->n_bins;
+    assert_memory_equal(a->energy, b->energy, nr * sizeof a->energy[0]);
+    assert_memory_equal(a->row_start, b->row_start, (nr + 1) * sizeof a->row_start[0]);
+    assert_memory_equal(a->row_obl, b->row_obl, nr * sizeof a->row_obl[0]);
+    assert_memory_equal(a->split_ge, b->split_ge, nr * sizeof a->split_ge[0]);
+    const double *pa[] = {a->pitch, a->value, a->gauss, a->sin2, a->expn};
+    const double *pb[] = {b->pitch, b->value, b->gauss, b->sin2, b->expn};
+    for (int k = 0; k < 5; k++)
+        assert_memory_equal(pa[k], pb[k], nb * sizeof(double));
+    assert_memory_equal(a->sum0, b->sum0, (nb + nr) * sizeof(double));
+    assert_memory_equal(a->sum1, b->sum1, (nb + nr) * sizeof(double));
+    assert_memory_equal(a->sum2, b->sum2, (nb + nr) * sizeof(double));
+}
+
+/* The σ's U_sc part selects the layout at U_sc ± δ from one preparation
+ * with every row (losscone_prepared_select): equal to preparing the sweep
+ * at that U_sc, for each objective, at U_sc values that drop no row, some
+ * rows (one exactly at a row's energy: valid is E >= U_sc), every row. */
+static void test_select_equals_prepare(void **state)
+{
+    (void)state;
+    static lc_prepared all, want, got;
+    for (int method = 0; method < 3; method++) {
+        losscone_settings s;
+        losscone_settings_init(&s);
+        s.method = (fit_method)method;
+        losscone_sweep *sw = synthetic(-120.0, 0.6, 1.5, 6.0, 21 + method);
+        sw->pitch_deg[3][5] = NAN; /* a bin without pitch, a row without energy */
+        sw->energy[7] = NAN;
+        sw->flux[2][9] = NAN;
+        if (method == FIT_METHOD_LILLIS) /* reflected fluxes inside its ratio window */
+            for (int row = 0; row < LP_N_ENERGIES; row++)
+                for (int c = 0; c < LP_N_CHANNELS; c++)
+                    if (sw->pitch_deg[row][c] > 90.0)
+                        sw->flux[row][c] *= 0.3;
+        losscone_prepare_chi2_rows(&s, sw, &all);
+        const double e10 = sw->energy[10];
+        const double usc[] = {6.0, -50.0,     e10, nextafter(e10, INFINITY), 500.0, sw->energy[14],
+                              1e9, -INFINITY, NAN};
+        int dropped = 0;
+        for (size_t k = 0; k < sizeof usc / sizeof usc[0]; k++) {
+            losscone_sweep *t = calloc(1, sizeof *t);
+            memcpy(t, sw, sizeof *t);
+            t->u_sc = usc[k];
+            losscone_prepare_chi2(&s, t, &want);
+            memset(&got, 0xA5, sizeof got); /* nothing left over from a previous call */
+            losscone_prepared_select(&all, usc[k], &got);
+            assert_prepared_equal(&want, &got);
+            dropped += want.n_bins < all.n_bins;
+            free(t);
+        }
+        assert_true(dropped >= 5);
+        assert_true(all.n_bins > 400);
+        free(sw);
+    }
+}
+
 static void test_recovers_noise_free_u(void **state)
 {
     (void)state;
@@ -317,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_pitch_and_norm_golden), cmocka_unit_test(test_model_and_chi2_golden),
         cmocka_unit_test(test_model_hand_values),     cmocka_unit_test(test_fast_equals_brute),
         cmocka_unit_test(test_recovers_noise_free_u), cmocka_unit_test(test_threads_and_rules),
+        cmocka_unit_test(test_select_equals_prepare),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

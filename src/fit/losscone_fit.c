@@ -56,6 +56,9 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
     out->u_sc = u_sc;
     for (int c = 0; c < LP_N_CHANNELS; c++)
         out->integration_s[c] = inst->integration_s[c];
+    pitch_elevations el; /* θ's trigonometry once per sweep, not per row */
+    if (n_rows > 0)
+        pitch_elevations_init(inst, &el);
     for (int r = 0; r < LP_N_ENERGIES; r++) {
         out->energy[r] = r < n_rows ? energy[r] : NAN;
         for (int c = 0; c < LP_N_CHANNELS; c++) {
@@ -64,22 +67,22 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
             out->flux[r][c] = r < n_rows ? flux[r][c] : NAN;
         }
         if (r < n_rows)
-            pitch_row(inst, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
-                      out->pitch_deg[r]);
+            pitch_row_el(&el, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
+                         out->pitch_deg[r]);
     }
     normalize_sweep(mode, stat, n_rows, out->flux, out->pitch_deg, out->norm);
 }
 
-/* Mask of docs/physics.md §4.3 for bin (r, c) (lc_bin_masked: one source with
- * the CUDA kernels). */
-static int bin_masked(const losscone_settings *s, const losscone_sweep *sw, int r, int c,
-                      double row_max_incident)
+/* Mask of docs/physics.md §4.3 for bin (r, c) at spacecraft potential u_sc
+ * (lc_bin_masked: one source with the CUDA kernels). */
+static int bin_masked(const losscone_settings *s, const losscone_sweep *sw, double u_sc, int r,
+                      int c, double row_max_incident)
 {
     if (s->method == FIT_METHOD_COUNTS) /* row_max_incident: the row's rate */
-        return lc_bin_masked_counts(sw->energy[r], sw->u_sc, sw->pitch_deg[r][c], sw->flux[r][c],
+        return lc_bin_masked_counts(sw->energy[r], u_sc, sw->pitch_deg[r][c], sw->flux[r][c],
                                     sw->integration_s[c], row_max_incident);
-    return lc_bin_masked(s->method == FIT_METHOD_LILLIS, sw->energy[r], sw->u_sc,
-                         sw->pitch_deg[r][c], sw->norm[r][c], sw->flux[r][c], row_max_incident);
+    return lc_bin_masked(s->method == FIT_METHOD_LILLIS, sw->energy[r], u_sc, sw->pitch_deg[r][c],
+                         sw->norm[r][c], sw->flux[r][c], row_max_incident);
 }
 
 static double row_max_incident(const losscone_sweep *sw, int r)
@@ -102,9 +105,10 @@ static double pitch_key(double pitch)
     return isnan(pitch) ? INFINITY : pitch;
 }
 
-/* Build the fast chi2 layout of one sweep (also used by the CUDA backend's
- * host packing, so both paths fit the same bins). */
-void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw, lc_prepared *p)
+/* Build the fast chi2 layout of one sweep with the mask taken at mask_usc
+ * (sw->u_sc; -inf for every row, losscone_prepare_chi2_rows). */
+static void prepare_chi2(const losscone_settings *s, const losscone_sweep *sw, double mask_usc,
+                         lc_prepared *p)
 {
     p->method = (int)s->method;
     p->n_rows = sw->n_rows;
@@ -139,7 +143,7 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
         p->sum2[n + r] = 0.0;
         for (int i = 0; i < LP_N_CHANNELS; i++) {
             const int c = order[i];
-            if (!bin_masked(s, sw, r, c, mx))
+            if (!bin_masked(s, sw, mask_usc, r, c, mx))
                 continue;
             const double v = counts ? lc_counts(sw->flux[r][c], sw->energy[r], sw->integration_s[c])
                                     : lc_value(p->method, sw->norm[r][c]);
@@ -187,6 +191,56 @@ void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw,
     }
 }
 
+/* The fast chi2 layout of one sweep (also used by the CUDA backend's host
+ * packing, so both paths fit the same bins). */
+void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw, lc_prepared *p)
+{
+    prepare_chi2(s, sw, sw->u_sc, p);
+}
+
+void losscone_prepare_chi2_rows(const losscone_settings *s, const losscone_sweep *sw,
+                                lc_prepared *all)
+{
+    prepare_chi2(s, sw, -INFINITY, all);
+}
+
+/* A row's bins, prefix sums and split counts depend on the row alone
+ * (the pitch order is built over every row, masked or not), so a valid
+ * row is copied and shifted; an invalid one is what prepare_chi2 leaves
+ * of a row without bins: its leading zero and zero split counts. */
+void losscone_prepared_select(const lc_prepared *all, double u_sc, lc_prepared *p)
+{
+    p->method = all->method;
+    p->n_rows = all->n_rows;
+    p->u_sc = u_sc;
+    int n = 0;
+    for (int r = 0; r < all->n_rows; r++) {
+        const int a0 = all->row_start[r];
+        const int nb = losscone_energy_valid(all->energy[r], u_sc) ? all->row_start[r + 1] - a0 : 0;
+        p->energy[r] = all->energy[r];
+        p->row_start[r] = n;
+        p->row_obl[r] = n + (nb ? all->row_obl[r] - a0 : 0);
+        const size_t bytes = (size_t)nb * sizeof(double);
+        memcpy(&p->pitch[n], &all->pitch[a0], bytes);
+        memcpy(&p->value[n], &all->value[a0], bytes);
+        memcpy(&p->gauss[n], &all->gauss[a0], bytes);
+        memcpy(&p->sin2[n], &all->sin2[a0], bytes);
+        memcpy(&p->expn[n], &all->expn[a0], bytes);
+        /* prefix sums: the leading zero and one per bin, at index bin + row */
+        const size_t sums = bytes + sizeof(double);
+        memcpy(&p->sum0[n + r], &all->sum0[a0 + r], sums);
+        memcpy(&p->sum1[n + r], &all->sum1[a0 + r], sums);
+        memcpy(&p->sum2[n + r], &all->sum2[a0 + r], sums);
+        if (nb)
+            memcpy(p->split_ge[r], all->split_ge[r], sizeof p->split_ge[r]);
+        else
+            memset(p->split_ge[r], 0, sizeof p->split_ge[r]);
+        n += nb;
+    }
+    p->row_start[all->n_rows] = n;
+    p->n_bins = n;
+}
+
 double losscone_chi2_brute(const losscone_settings *s, const losscone_sweep *sw, double u, double r,
                            double a)
 {
@@ -195,7 +249,7 @@ double losscone_chi2_brute(const losscone_settings *s, const losscone_sweep *sw,
     for (int row = 0; row < sw->n_rows; row++) {
         double mx = row_stat(s, sw, row);
         for (int c = 0; c < LP_N_CHANNELS; c++) {
-            if (!bin_masked(s, sw, row, c, mx))
+            if (!bin_masked(s, sw, sw->u_sc, row, c, mx))
                 continue;
             double model = losscone_model(&s->shape, sw->energy[row], sw->pitch_deg[row][c],
                                           sw->u_sc, u, r, a);

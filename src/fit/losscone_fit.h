@@ -110,6 +110,18 @@ double losscone_chi2_fast(const losscone_settings *s, const losscone_sweep *sw, 
  * sorted by pitch per row, with prefix sums (fit/losscone_chi2.h). */
 void losscone_prepare_chi2(const losscone_settings *s, const losscone_sweep *sw, lc_prepared *p);
 
+/* The same layout with every row's bins, whatever U_sc: U_sc masks whole
+ * rows only (valid(E) = E >= U_sc), so the layout for any U_sc is a
+ * selection of these rows (losscone_prepared_select). For callers that
+ * need the sweep at several U_sc (the σ's U_sc part, losscone_sigma.c). */
+void losscone_prepare_chi2_rows(const losscone_settings *s, const losscone_sweep *sw,
+                                lc_prepared *all);
+
+/* p = losscone_prepare_chi2 of the sweep with U_sc set to u_sc, bit for
+ * bit, from `all` (losscone_prepare_chi2_rows): the rows valid at u_sc
+ * copied, the others left empty. */
+void losscone_prepared_select(const lc_prepared *all, double u_sc, lc_prepared *p);
+
 #ifdef __cplusplus
 }
 #endif

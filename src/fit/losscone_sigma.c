@@ -13,7 +13,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "fit/losscone_polish.h"
 
@@ -103,13 +102,13 @@ static int u_at_bound(const losscone_settings *s, double u)
     return fabs(u - s->u_min) <= tol || fabs(u - s->u_max) <= tol;
 }
 
-/* U of the fit re-polished with the spacecraft potential set to usc. */
-static double refit_u(const losscone_settings *s, const losscone_sweep *sw,
-                      const losscone_result *r, double usc, lc_prepared *p, losscone_sweep *tmp)
+/* U of the fit re-polished with the spacecraft potential set to usc; p
+ * receives the sweep's layout at usc, selected from `all` (the layout
+ * with every row: U_sc only masks whole rows, so no re-preparation). */
+static double refit_u(const losscone_settings *s, const lc_prepared *all, const losscone_result *r,
+                      double usc, lc_prepared *p)
 {
-    memcpy(tmp, sw, sizeof *tmp);
-    tmp->u_sc = usc;
-    losscone_prepare_chi2(s, tmp, p);
+    losscone_prepared_select(all, usc, p);
     if (p->n_bins == 0)
         return NAN;
     double lo[3] = {s->u_min, s->r_min, s->beam_amp_fixed ? s->beam_amp : s->a_min};
@@ -128,11 +127,13 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
     if (r->status != LC_FITTED || !isfinite(r->u_surface) || !isfinite(r->chi2))
         return NAN;
     lc_prepared *p = malloc(sizeof *p);
-    losscone_sweep *tmp = malloc(sizeof *tmp);
+    lc_prepared *all = malloc(sizeof *all);
     double sigma = NAN;
-    if (!p || !tmp)
+    if (!p || !all)
         goto done;
-    losscone_prepare_chi2(s, sw, p);
+    /* one preparation for the three U_sc values below (sw->u_sc, ± d) */
+    losscone_prepare_chi2_rows(s, sw, all);
+    losscone_prepared_select(all, sw->u_sc, p);
     if (p->n_bins <= 3)
         goto done;
     double u = r->u_surface, rr = r->bs_over_bm, a = r->beam_amp;
@@ -159,8 +160,8 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
     double sys = 0.0;
     if (isfinite(usc_sigma) && usc_sigma > 0.0) {
         double d = fmax(2.0 * usc_sigma, 0.2);
-        double up = refit_u(s, sw, r, sw->u_sc + d, p, tmp);
-        double um = refit_u(s, sw, r, sw->u_sc - d, p, tmp);
+        double up = refit_u(s, all, r, sw->u_sc + d, p);
+        double um = refit_u(s, all, r, sw->u_sc - d, p);
         if (isfinite(up) && isfinite(um))
             sys = (up - um) / (2.0 * d) * usc_sigma;
     }
@@ -169,6 +170,6 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
         *estimate = u_at_bound(s, u) ? u : mean; /* a fit on a bound stays flagged there */
 done:
     free(p);
-    free(tmp);
+    free(all);
     return sigma;
 }
