@@ -194,17 +194,21 @@ typedef struct {
     int64_t generations;    /* DE generations used */
     int64_t status;         /* 0 not fitted, 1 fitted, 2 invalid (lillis chi2) */
     int64_t u_identifiable; /* u_width within the identifiable limit */
+    double u_surface_sigma; /* 1-sigma of u_surface, V, incl. u_sc_sigma's part (consistent
+                               physics); NaN in reference or without a fit */
 } lpmap_losscone_result;
 
 /* Fit the loss cone of sweeps [first, first+n) given their U_sc (u_sc[k],
- * NaN: not fitted). Pitch angles use b = -B/|B| for every row (`lpmap
- * batch` uses the footpoint polarity from SPICE geometry where it has it).
- * u_surface is the best fit's; `lpmap batch --physics consistent` reports
- * the mean of that fit's profile likelihood instead, with a sigma
- * (docs/physics-modes.md step 7). */
+ * NaN: not fitted) and its 1-sigma (u_sc_sigma[k]; NULL or NaN: U_sc taken
+ * as exact). Pitch angles use b = -B/|B| for every row (`lpmap batch` uses
+ * the footpoint polarity from SPICE geometry where it has it). As `lpmap
+ * batch`: with the consistent physics u_surface is the mean of the fit's
+ * profile likelihood and u_surface_sigma its spread (docs/physics-modes.md
+ * step 7); with the reference physics u_surface is the best fit's. */
 LPMAP_API lpmap_status lpmap_session_fit_losscone(lpmap_session *session,
                                                   const lpmap_sweeps *sweeps, size_t first,
                                                   size_t n, const double *u_sc,
+                                                  const double *u_sc_sigma,
                                                   lpmap_losscone_result *out);
 
 /* ---- NPZ files (numpy.load reads them with allow_pickle=False) -------- */

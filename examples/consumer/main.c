@@ -61,10 +61,13 @@ int main(int argc, char **argv)
     lpmap_usc_result *usc = malloc((n + 1) * sizeof *usc);
     lpmap_losscone_result *lc = malloc((n + 1) * sizeof *lc);
     double *u_sc = malloc((n + 1) * sizeof *u_sc), *u_surface = malloc((n + 1) * sizeof *u_surface);
+    double *u_sc_sigma = malloc((n + 1) * sizeof *u_sc_sigma);
+    double *u_surface_sigma = malloc((n + 1) * sizeof *u_surface_sigma);
     double *spec_no = malloc((n + 1) * sizeof *spec_no);
     int64_t *status = malloc((n + 1) * sizeof *status);
     int rc = 1;
-    if (!sunlit || !usc || !lc || !u_sc || !u_surface || !spec_no || !status) {
+    if (!sunlit || !usc || !lc || !u_sc || !u_surface || !u_sc_sigma || !u_surface_sigma ||
+        !spec_no || !status) {
         fprintf(stderr, "consumer: out of memory\n");
         goto done;
     }
@@ -73,15 +76,20 @@ int main(int argc, char **argv)
         rc = fail("estimating U_sc", st);
         goto done;
     }
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
         u_sc[k] = usc[k].u_sc;
-    if ((st = lpmap_session_fit_losscone(session, sweeps, 0, n, u_sc, lc)) != LPMAP_OK) {
+        u_sc_sigma[k] = usc[k].u_sc_sigma;
+    }
+    /* U_sc's sigma goes into U_surface's (the default physics) */
+    if ((st = lpmap_session_fit_losscone(session, sweeps, 0, n, u_sc, u_sc_sigma, lc)) !=
+        LPMAP_OK) {
         rc = fail("fitting the loss cone", st);
         goto done;
     }
     size_t fitted = 0;
     for (size_t k = 0; k < n; k++) {
         u_surface[k] = lc[k].u_surface;
+        u_surface_sigma[k] = lc[k].u_surface_sigma;
         status[k] = lc[k].status;
         fitted += lc[k].status == 1;
     }
@@ -91,13 +99,15 @@ int main(int argc, char **argv)
     }
     printf("%zu sweeps on %s, %zu fitted\n", n, lpmap_session_device_name(session), fitted);
     for (size_t k = 0; k < n && k < 5; k++)
-        printf("sweep %.0f: U_sc %.3f V, U_surface %.3f V\n", spec_no[k], u_sc[k], u_surface[k]);
+        printf("sweep %.0f: U_sc %.3f ± %.3f V, U_surface %.3f ± %.3f V\n", spec_no[k], u_sc[k],
+               u_sc_sigma[k], u_surface[k], u_surface_sigma[k]);
 
     lpmap_npz_writer *w = NULL;
     if ((st = lpmap_npz_writer_open(out, 1, &w)) != LPMAP_OK ||
         (st = lpmap_npz_writer_add_f64(w, "spec_no", spec_no, n)) != LPMAP_OK ||
         (st = lpmap_npz_writer_add_f64(w, "u_sc", u_sc, n)) != LPMAP_OK ||
         (st = lpmap_npz_writer_add_f64(w, "u_surface", u_surface, n)) != LPMAP_OK ||
+        (st = lpmap_npz_writer_add_f64(w, "u_surface_sigma", u_surface_sigma, n)) != LPMAP_OK ||
         (st = lpmap_npz_writer_add_i64(w, "fit_status", status, n)) != LPMAP_OK) {
         lpmap_npz_writer_abort(w);
         rc = fail("writing the NPZ", st);
@@ -132,6 +142,8 @@ done:
     free(lc);
     free(u_sc);
     free(u_surface);
+    free(u_sc_sigma);
+    free(u_surface_sigma);
     free(spec_no);
     free(status);
     lpmap_session_free(session);

@@ -6,7 +6,7 @@ Pure Python, NumPy arrays in and out (docs/python.md)::
     sweeps = lpmap.Sweeps(["3D980401.TAB"], theta="theta.tab")
     with lpmap.Session(seed=42) as s:
         usc = s.estimate_usc(sweeps, sunlit=np.ones(len(sweeps), np.int8))
-        fit = s.fit_losscone(sweeps, usc["u_sc"])
+        fit = s.fit_losscone(sweeps, usc["u_sc"], u_sc_sigma=usc["u_sc_sigma"])
     arrays = lpmap.read_npz("out.npz")
 
 The library is found through the LPMAP_LIBRARY environment variable (a path

@@ -57,7 +57,8 @@ class LossconeResult(ctypes.Structure):
     _fields_ = [("u_surface", ctypes.c_double), ("bs_over_bm", ctypes.c_double),
                 ("beam_amp", ctypes.c_double), ("chi2", ctypes.c_double),
                 ("u_width", ctypes.c_double), ("generations", ctypes.c_int64),
-                ("status", ctypes.c_int64), ("u_identifiable", ctypes.c_int64)]
+                ("status", ctypes.c_int64), ("u_identifiable", ctypes.c_int64),
+                ("u_surface_sigma", ctypes.c_double)]
 
 
 class DeviceInfo(ctypes.Structure):
@@ -103,7 +104,7 @@ _sig("lpmap_session_free", None, _vp)
 _sig("lpmap_session_device_name", ctypes.c_char_p, _vp)
 _sig("lpmap_session_estimate_usc", _st, _vp, _vp, _sz, _sz, ctypes.POINTER(ctypes.c_int8),
      ctypes.POINTER(UscResult))
-_sig("lpmap_session_fit_losscone", _st, _vp, _vp, _sz, _sz, c_double_p,
+_sig("lpmap_session_fit_losscone", _st, _vp, _vp, _sz, _sz, c_double_p, c_double_p,
      ctypes.POINTER(LossconeResult))
 _sig("lpmap_npz_writer_open", _st, ctypes.c_char_p, ctypes.c_int, ctypes.POINTER(_vp))
 _sig("lpmap_npz_writer_add_f64", _st, _vp, ctypes.c_char_p, c_double_p, _sz)

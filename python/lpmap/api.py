@@ -172,16 +172,24 @@ class Session(_Handle):
             out.ctypes.data_as(ctypes.POINTER(UscResult))))
         return out
 
-    def fit_losscone(self, sweeps, u_sc, first=0):
+    def fit_losscone(self, sweeps, u_sc, first=0, u_sc_sigma=None):
         """Loss-cone fits of sweeps [first, first+len(u_sc)) at the given
-        U_sc (NaN: not fitted). Returns a structured array (u_surface,
-        bs_over_bm, beam_amp, chi2, u_width, generations, status,
-        u_identifiable)."""
+        U_sc (NaN: not fitted) and its 1-sigma (None: U_sc taken as exact).
+        Returns a structured array (u_surface, bs_over_bm, beam_amp, chi2,
+        u_width, generations, status, u_identifiable, u_surface_sigma); with
+        the consistent physics u_surface is the profile mean and
+        u_surface_sigma its spread, as in `lpmap batch`."""
         u_sc = np.ascontiguousarray(u_sc, dtype=np.float64)
         n = _range(len(sweeps), first, len(u_sc))
+        sig = None
+        if u_sc_sigma is not None:
+            sig = np.ascontiguousarray(u_sc_sigma, dtype=np.float64)
+            if sig.shape != u_sc.shape:
+                raise ValueError("u_sc_sigma must have the shape of u_sc")
         out = np.empty(n, dtype=LOSSCONE_DTYPE)
         check(lib.lpmap_session_fit_losscone(
             self._h, sweeps._h, first, n, u_sc.ctypes.data_as(c_double_p),
+            None if sig is None else sig.ctypes.data_as(c_double_p),
             out.ctypes.data_as(ctypes.POINTER(LossconeResult))))
         return out
 

@@ -111,6 +111,25 @@ class LpmapTest(unittest.TestCase):
         self.assertTrue(same(fit["u_surface"][default], b["spec_u_surface"][default]))
         self.assertTrue(same(fit["chi2"][default], b["spec_fit_chi2"][default]))
 
+    def test_losscone_consistent_equals_batch(self):
+        # The default physics: given the batch's U_sc and its sigma, the API
+        # gives the batch's U_surface (the profile mean) and its sigma on
+        # sweeps whose rows all have footpoint polarity -1 (the API's).
+        out = os.path.join(self.dir, "batch_consistent")
+        subprocess.run([BIN, "batch", "--data-dir", self.sim, "--output-dir", out], check=True,
+                       capture_output=True)
+        b = np.load(os.path.join(out, "potential_batch_all.npz"))
+        s = lpmap.Sweeps(self.er, theta=self.theta)
+        with lpmap.Session(seed=42) as ss:
+            fit = ss.fit_losscone(s, b["spec_spacecraft_potential"],
+                                  u_sc_sigma=b["spec_spacecraft_potential_sigma"])
+        pol = b["rows_projection_polarity"]
+        default = np.array([np.all(pol[b["rows_spec_no"] == k] == -1) for k in b["spec_spec_no"]])
+        default &= np.isfinite(b["spec_u_surface"])
+        self.assertGreater(int(default.sum()), 0, "no fitted sweep with polarity -1 on every row")
+        self.assertTrue(same(fit["u_surface"][default], b["spec_u_surface"][default]))
+        self.assertTrue(same(fit["u_surface_sigma"][default], b["spec_u_surface_sigma"][default]))
+
     def test_sweeps_from_arrays_equal_files(self):
         # The same arrays handed in from NumPy fit to the same numbers.
         f = lpmap.Sweeps(self.er, theta=self.theta)
@@ -148,9 +167,11 @@ class LpmapTest(unittest.TestCase):
         s = lpmap.Sweeps(self.er, theta=self.theta)
         with lpmap.Session(seed=42, threads=1) as ss:
             usc = ss.estimate_usc(s, np.ones(len(s), np.int8))
-            fit = ss.fit_losscone(s, usc["u_sc"])
+            fit = ss.fit_losscone(s, usc["u_sc"], u_sc_sigma=usc["u_sc_sigma"])
         self.assertTrue(same(usc["u_sc"], c["u_sc"]))
         self.assertTrue(same(fit["u_surface"], c["u_surface"]))
+        self.assertTrue(same(fit["u_surface_sigma"], c["u_surface_sigma"]))
+        self.assertGreater(int(np.isfinite(fit["u_surface_sigma"]).sum()), 0)
         self.assertTrue(np.array_equal(fit["status"], c["fit_status"]))
         # numpy reads the library's NPZ the same way.
         with np.load(out) as d:

@@ -11,6 +11,7 @@
 #include "api/api_internal.h"
 #include "fit/backend.h"
 #include "fit/losscone_fit.h"
+#include "fit/losscone_sigma.h"
 #include "fit/scpot.h"
 #include "fit/session.h"
 #include "gpu/backend_devices.h"
@@ -242,7 +243,8 @@ lpmap_status lpmap_session_estimate_usc(lpmap_session *ss, const lpmap_sweeps *s
 }
 
 lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *sw, size_t first,
-                                        size_t n, const double *u_sc, lpmap_losscone_result *out)
+                                        size_t n, const double *u_sc, const double *u_sc_sigma,
+                                        lpmap_losscone_result *out)
 {
     api_enter();
     losscone_sweep *lcs;
@@ -269,11 +271,23 @@ lpmap_status lpmap_session_fit_losscone(lpmap_session *ss, const lpmap_sweeps *s
     lp_error err;
     lp_error_clear(&err);
     lp_status st = fit_session_losscone(ss->fit, lcs, n, res, &err);
+    /* consistent physics: the estimate and sigma of the batch's fit stage
+     * (pipeline/fit_stage.c, docs/decisions.md "U_surface: the profile mean") */
+    int sig = st == LP_OK && ss->settings.physics == LPMAP_PHYSICS_CONSISTENT;
+#pragma omp parallel for schedule(dynamic, 8) if (sig)
+    for (size_t k = 0; k < n; k++) {
+        double estimate = NAN;
+        res[k].u_sigma = sig ? losscone_u_sigma(&ss->lc, &lcs[k], &res[k],
+                                                u_sc_sigma ? u_sc_sigma[k] : NAN, &estimate)
+                             : NAN;
+        if (isfinite(estimate))
+            res[k].u_surface = estimate;
+    }
     if (st == LP_OK)
         for (size_t k = 0; k < n; k++)
-            out[k] = (lpmap_losscone_result){res[k].u_surface,       res[k].bs_over_bm,
-                                             res[k].beam_amp,        res[k].chi2,
-                                             res[k].u_width,         res[k].generations,
-                                             (int64_t)res[k].status, res[k].u_identifiable};
+            out[k] = (lpmap_losscone_result){
+                res[k].u_surface, res[k].bs_over_bm,  res[k].beam_amp,        res[k].chi2,
+                res[k].u_width,   res[k].generations, (int64_t)res[k].status, res[k].u_identifiable,
+                res[k].u_sigma};
     return end_work(st, &err, lcs, res);
 }
