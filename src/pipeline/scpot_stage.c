@@ -15,14 +15,13 @@
 static void scpot_ambient_row(const batch_context *ctx, const day_work *d, size_t row,
                               unsigned char ambient[LP_N_CHANNELS])
 {
-    const er_table *t = &d->table;
     int pol = d->geo[row].ok ? d->geo[row].polarity : PITCH_POLARITY_DEFAULT;
     if (pol == 0) {
         memset(ambient, 1, LP_N_CHANNELS);
         return;
     }
     double pitch[LP_N_CHANNELS];
-    pitch_row(&ctx->inst, t->mag[row], pol, t->phi[row], pitch);
+    pitch_stage_row(ctx, d, row, pol, pitch);
     for (int c = 0; c < LP_N_CHANNELS; c++)
         ambient[c] = pitch[c] < 90.0;
 }
@@ -56,8 +55,7 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
             if (i < nf) {
                 p->energy[i] = t->energy[s0 + i];
                 memcpy(p->flux[i], t->flux[s0 + i], sizeof p->flux[i]);
-                pitch_row(&ctx->inst, t->mag[s0 + i], PITCH_POLARITY_DEFAULT, t->phi[s0 + i],
-                          p->pitch_deg[i]);
+                memcpy(p->pitch_deg[i], d->pitch[s0 + i], sizeof p->pitch_deg[i]);
                 if (o->physics == PHYSICS_CONSISTENT)
                     scpot_ambient_row(ctx, d, s0 + i, p->ambient[i]);
             } else {
