@@ -6,31 +6,43 @@
 
 /* cos and sin of x·π/180 for the few distinct angles of a row: the 88
  * channels have 8 elevations and (in ER data) 16 azimuths, so a small
- * direct-mapped memo keyed by the angle's exact bits replaces ~150 of the
+ * open-addressing memo keyed by the angle's exact bits replaces ~150 of the
  * row's 176 sincos calls. Same inputs, same calls: the doubles are those of
  * pitch_look_direction (tests/test_pitch_memo.c; docs/performance.md
- * "Pitch angles once per day"). */
-#define TRIG_MEMO_SIZE 64
+ * "Pitch angles once per day"). A row of all-distinct angles fills the
+ * memo to TRIG_MEMO_MAX and computes the rest directly. */
+#define TRIG_MEMO_SIZE 256
+#define TRIG_MEMO_MAX 192
 typedef struct {
     uint64_t key[TRIG_MEMO_SIZE];
     double c[TRIG_MEMO_SIZE], s[TRIG_MEMO_SIZE];
     unsigned char used[TRIG_MEMO_SIZE];
+    int n;
 } trig_memo;
 
 static void trig_memo_get(trig_memo *m, double deg, double *c, double *s)
 {
     uint64_t bits;
     memcpy(&bits, &deg, sizeof bits);
-    unsigned h = (unsigned)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 58); /* 6 bits */
-    if (!m->used[h] || m->key[h] != bits) {
-        const double rad = LP_PI / 180.0;
-        m->c[h] = cos(deg * rad);
-        m->s[h] = sin(deg * rad);
-        m->key[h] = bits;
-        m->used[h] = 1;
+    unsigned h = (unsigned)((bits * UINT64_C(0x9E3779B97F4A7C15)) >> 56); /* 8 bits */
+    while (m->used[h]) {
+        if (m->key[h] == bits) {
+            *c = m->c[h];
+            *s = m->s[h];
+            return;
+        }
+        h = (h + 1) & (TRIG_MEMO_SIZE - 1);
     }
-    *c = m->c[h];
-    *s = m->s[h];
+    const double rad = LP_PI / 180.0;
+    *c = cos(deg * rad);
+    *s = sin(deg * rad);
+    if (m->n < TRIG_MEMO_MAX) {
+        m->key[h] = bits;
+        m->c[h] = *c;
+        m->s[h] = *s;
+        m->used[h] = 1;
+        m->n++;
+    }
 }
 
 void pitch_row(const er_instrument *inst, const double b[3], int polarity,
@@ -44,6 +56,7 @@ void pitch_row(const er_instrument *inst, const double b[3], int polarity,
     }
     trig_memo m;
     memset(m.used, 0, sizeof m.used);
+    m.n = 0;
     for (int c = 0; c < LP_N_CHANNELS; c++) {
         if (!isfinite(phi_deg[c])) {
             pitch_deg[c] = NAN;
