@@ -55,34 +55,6 @@ static void test_pitch_polarity(void **state)
     assert_close(pitch_angle_deg(bh, d), 180.0, 0, 1e-12);
 }
 
-/* pitch_row_el (the elevations' trigonometry once per sweep) gives
- * pitch_row's angles bit for bit, and polarity -1 the default's (the
- * U_sc stage reuses the default angles for it, pipeline/scpot_stage.c). */
-static void test_pitch_row_el_equals_row(void **state)
-{
-    (void)state;
-    er_instrument inst;
-    sim_standard_instrument(&inst);
-    pitch_elevations el;
-    pitch_elevations_init(&inst, &el);
-    const int pols[4] = {PITCH_POLARITY_DEFAULT, -1, 1, 0};
-    for (int row = 0; row < 50; row++) {
-        double b[3] = {40.0 * sin(1.3 * row + 0.1), 25.0 * cos(0.7 * row), 3.0 * row - 70.0};
-        double phi[LP_N_CHANNELS], want[LP_N_CHANNELS], got[LP_N_CHANNELS], def[LP_N_CHANNELS];
-        for (int c = 0; c < LP_N_CHANNELS; c++)
-            phi[c] = fmod(11.25 * row + 4.09 * c * c, 360.0);
-        phi[row % LP_N_CHANNELS] = NAN;
-        pitch_row(&inst, b, PITCH_POLARITY_DEFAULT, phi, def);
-        for (int k = 0; k < 4; k++) {
-            pitch_row(&inst, b, pols[k], phi, want);
-            pitch_row_el(&el, b, pols[k], phi, got);
-            assert_memory_equal(want, got, sizeof want);
-            if (pols[k] == -1)
-                assert_memory_equal(def, got, sizeof def);
-        }
-    }
-}
-
 /* ---- normalization ----------------------------------------------------- */
 
 /* One row: channels 0..k-1 get (pitch, flux); the rest NaN flux, pitch 45. */
@@ -357,7 +329,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pitch_polarity),
-        cmocka_unit_test(test_pitch_row_el_equals_row),
         cmocka_unit_test(test_normalize_ratio_hand),
         cmocka_unit_test(test_normalize_ratio2_hand),
         cmocka_unit_test(test_energy_below_usc_ignored),

@@ -254,14 +254,67 @@ static void test_state_in_rotating_frame(void **state)
     spice_free(k);
 }
 
+/* Queries sharing one epoch (spice_epoch_*: segment states and the
+ * IAU_MOON rotation evaluated once, docs/performance.md "Geometry: one
+ * evaluation per epoch") give the doubles and errors of single queries. */
+static void test_epoch_memo_equals_single(void **state)
+{
+    (void)state;
+    char buf[4096];
+    const char *dir = ts_data_path("kernels", buf);
+    if (!dir)
+        fail_msg("missing test data: tests/data/kernels absent");
+    spice_kernels *k = NULL;
+    lp_error e;
+    assert_int_equal(spice_load_dir(dir, &k, &e), LP_OK);
+    static const int bodies[] = {10, 301, 399, 3, 0, 5, 599, 501};
+    static const spice_frame frames[] = {SPICE_FRAME_IAU_MOON, SPICE_FRAME_ECLIPJ2000,
+                                         SPICE_FRAME_J2000, SPICE_FRAME_FK4};
+    const double ets[] = {478600000.0, 478600000.0 + 1234.5678, 478650000.25, -1e12};
+    int n_ok = 0, n_err = 0;
+    for (size_t t = 0; t < sizeof ets / sizeof ets[0]; t++) {
+        spice_epoch ep;
+        spice_epoch_init(&ep, ets[t]);
+        /* every pair twice, so the second round is served from the memo */
+        for (int round = 0; round < 2; round++)
+            for (int a = 0; a < 8; a++)
+                for (int b = 0; b < 8; b++) {
+                    if (a == b)
+                        continue;
+                    spice_frame f = frames[(a + b + round) % 4];
+                    double p1[3], p2[3];
+                    lp_error e1, e2;
+                    lp_error_clear(&e1);
+                    lp_error_clear(&e2);
+                    lp_status s1 = spice_pos(k, bodies[a], bodies[b], f, ets[t], p1, &e1);
+                    lp_status s2 = spice_epoch_pos(k, &ep, bodies[a], bodies[b], f, p2, &e2);
+                    assert_int_equal(s1, s2);
+                    if (s1 != LP_OK) {
+                        assert_string_equal(e1.message, e2.message);
+                        n_err++;
+                        continue;
+                    }
+                    assert_memory_equal(p1, p2, sizeof p1);
+                    n_ok++;
+                }
+        double m1[3][3], m2[3][3];
+        assert_int_equal(
+            spice_xform(k, SPICE_FRAME_ECLIPJ2000, SPICE_FRAME_IAU_MOON, ets[t], m1, &e), LP_OK);
+        assert_int_equal(
+            spice_epoch_xform(k, &ep, SPICE_FRAME_ECLIPJ2000, SPICE_FRAME_IAU_MOON, m2, &e), LP_OK);
+        assert_memory_equal(m1, m2, sizeof m1);
+    }
+    assert_true(n_ok > 100); /* the kernels cover the first three epochs */
+    assert_true(n_err > 0);  /* and not -1e12 s */
+    spice_free(k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reference_positions),
-        cmocka_unit_test(test_load_dir_precedence),
-        cmocka_unit_test(test_iau_moon),
-        cmocka_unit_test(test_inertial_frames),
-        cmocka_unit_test(test_state_in_rotating_frame),
+        cmocka_unit_test(test_reference_positions), cmocka_unit_test(test_epoch_memo_equals_single),
+        cmocka_unit_test(test_load_dir_precedence), cmocka_unit_test(test_iau_moon),
+        cmocka_unit_test(test_inertial_frames),     cmocka_unit_test(test_state_in_rotating_frame),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,27 @@ void losscone_settings_init(losscone_settings *s)
     s->seed = 42;
 }
 
+/* Fill everything but the pitch angles (NaN beyond n_rows); pitch_deg of
+ * rows < n_rows is set by the caller, then the normalization is taken. */
+static void prepare_rows(const er_instrument *inst, int n_rows, const double *energy,
+                         const double (*flux)[LP_N_CHANNELS], double u_sc, uint64_t sweep_id,
+                         losscone_sweep *out)
+{
+    out->sweep_id = sweep_id;
+    out->n_rows = n_rows;
+    out->u_sc = u_sc;
+    for (int c = 0; c < LP_N_CHANNELS; c++)
+        out->integration_s[c] = inst->integration_s[c];
+    for (int r = 0; r < LP_N_ENERGIES; r++) {
+        out->energy[r] = r < n_rows ? energy[r] : NAN;
+        for (int c = 0; c < LP_N_CHANNELS; c++) {
+            out->pitch_deg[r][c] = NAN;
+            out->norm[r][c] = NAN;
+            out->flux[r][c] = r < n_rows ? flux[r][c] : NAN;
+        }
+    }
+}
+
 void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_stat stat,
                             int n_rows, const double *energy, const double (*b_scd)[3],
                             const int *polarity, const double (*flux)[LP_N_CHANNELS],
@@ -51,25 +72,24 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
 {
     if (n_rows > LP_N_ENERGIES)
         n_rows = LP_N_ENERGIES;
-    out->sweep_id = sweep_id;
-    out->n_rows = n_rows;
-    out->u_sc = u_sc;
-    for (int c = 0; c < LP_N_CHANNELS; c++)
-        out->integration_s[c] = inst->integration_s[c];
-    pitch_elevations el; /* θ's trigonometry once per sweep, not per row */
-    if (n_rows > 0)
-        pitch_elevations_init(inst, &el);
-    for (int r = 0; r < LP_N_ENERGIES; r++) {
-        out->energy[r] = r < n_rows ? energy[r] : NAN;
-        for (int c = 0; c < LP_N_CHANNELS; c++) {
-            out->pitch_deg[r][c] = NAN;
-            out->norm[r][c] = NAN;
-            out->flux[r][c] = r < n_rows ? flux[r][c] : NAN;
-        }
-        if (r < n_rows)
-            pitch_row_el(&el, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
-                         out->pitch_deg[r]);
-    }
+    prepare_rows(inst, n_rows, energy, flux, u_sc, sweep_id, out);
+    for (int r = 0; r < n_rows; r++)
+        pitch_row(inst, b_scd[r], polarity ? polarity[r] : PITCH_POLARITY_DEFAULT, phi_deg[r],
+                  out->pitch_deg[r]);
+    normalize_sweep(mode, stat, n_rows, out->flux, out->pitch_deg, out->norm);
+}
+
+void losscone_prepare_sweep_pitched(const er_instrument *inst, norm_mode mode, incident_stat stat,
+                                    int n_rows, const double *energy,
+                                    const double (*pitch_deg)[LP_N_CHANNELS],
+                                    const double (*flux)[LP_N_CHANNELS], double u_sc,
+                                    uint64_t sweep_id, losscone_sweep *out)
+{
+    if (n_rows > LP_N_ENERGIES)
+        n_rows = LP_N_ENERGIES;
+    prepare_rows(inst, n_rows, energy, flux, u_sc, sweep_id, out);
+    for (int r = 0; r < n_rows; r++)
+        memcpy(out->pitch_deg[r], pitch_deg[r], sizeof out->pitch_deg[r]);
     normalize_sweep(mode, stat, n_rows, out->flux, out->pitch_deg, out->norm);
 }
 

@@ -87,6 +87,14 @@ void losscone_prepare_sweep(const er_instrument *inst, norm_mode mode, incident_
                             const int *polarity, const double (*flux)[LP_N_CHANNELS],
                             const double (*phi_deg)[LP_N_CHANNELS], double u_sc, uint64_t sweep_id,
                             losscone_sweep *out);
+/* The same with the rows' pitch angles already computed (the batch computes
+ * them once per day for both the U_sc and the loss-cone stage,
+ * docs/performance.md "Pitch angles once per day"). */
+void losscone_prepare_sweep_pitched(const er_instrument *inst, norm_mode mode, incident_stat stat,
+                                    int n_rows, const double *energy,
+                                    const double (*pitch_deg)[LP_N_CHANNELS],
+                                    const double (*flux)[LP_N_CHANNELS], double u_sc,
+                                    uint64_t sweep_id, losscone_sweep *out);
 
 /* Fit one sweep (the CPU path; lhs = the run's shared LHS sample set of
  * s->lhs_samples x 3 values from losscone_lhs_samples). Settings that

@@ -150,15 +150,22 @@ lp_status geometry_row(const spice_kernels *k, const attitude_table *att, double
 
     double p_moon[3], sun_eclip[3], sun_moon_lp[3], moon_sun[3], rot[3][3];
     lp_status st;
-    if ((st = spice_pos(k, NAIF_LP, NAIF_MOON, SPICE_FRAME_IAU_MOON, et, p_moon, err)) != LP_OK)
+    spice_epoch ep; /* the five queries share segment states and the Moon's rotation */
+    spice_epoch_init(&ep, et);
+    if ((st = spice_epoch_pos(k, &ep, NAIF_LP, NAIF_MOON, SPICE_FRAME_IAU_MOON, p_moon, err)) !=
+        LP_OK)
         return st;
-    if ((st = spice_pos(k, NAIF_SUN, NAIF_LP, SPICE_FRAME_ECLIPJ2000, et, sun_eclip, err)) != LP_OK)
+    if ((st = spice_epoch_pos(k, &ep, NAIF_SUN, NAIF_LP, SPICE_FRAME_ECLIPJ2000, sun_eclip, err)) !=
+        LP_OK)
         return st;
-    if ((st = spice_pos(k, NAIF_SUN, NAIF_LP, SPICE_FRAME_IAU_MOON, et, sun_moon_lp, err)) != LP_OK)
+    if ((st = spice_epoch_pos(k, &ep, NAIF_SUN, NAIF_LP, SPICE_FRAME_IAU_MOON, sun_moon_lp, err)) !=
+        LP_OK)
         return st;
-    if ((st = spice_pos(k, NAIF_SUN, NAIF_MOON, SPICE_FRAME_IAU_MOON, et, moon_sun, err)) != LP_OK)
+    if ((st = spice_epoch_pos(k, &ep, NAIF_SUN, NAIF_MOON, SPICE_FRAME_IAU_MOON, moon_sun, err)) !=
+        LP_OK)
         return st;
-    if ((st = spice_xform(k, SPICE_FRAME_ECLIPJ2000, SPICE_FRAME_IAU_MOON, et, rot, err)) != LP_OK)
+    if ((st = spice_epoch_xform(k, &ep, SPICE_FRAME_ECLIPJ2000, SPICE_FRAME_IAU_MOON, rot, err)) !=
+        LP_OK)
         return st;
 
     double m_se[3][3];

@@ -12,21 +12,14 @@
 /* Polarity value meaning "unknown: use the default b = -B/|B|". */
 #define PITCH_POLARITY_DEFAULT 2
 
-/* Unit look direction (SCD) of a channel given cos θ and sin θ of its
- * elevation: (cos φ cos θ, sin φ cos θ, sin θ). */
-LP_HD void pitch_look_direction_cs(double cos_theta, double sin_theta, double phi_deg, double d[3])
-{
-    const double rad = LP_PI / 180.0;
-    d[0] = cos(phi_deg * rad) * cos_theta;
-    d[1] = sin(phi_deg * rad) * cos_theta;
-    d[2] = sin_theta;
-}
-
 /* Unit look direction (SCD) of a channel: (cos φ cos θ, sin φ cos θ, sin θ). */
 LP_HD void pitch_look_direction(double theta_deg, double phi_deg, double d[3])
 {
     const double rad = LP_PI / 180.0;
-    pitch_look_direction_cs(cos(theta_deg * rad), sin(theta_deg * rad), phi_deg, d);
+    double ct = cos(theta_deg * rad);
+    d[0] = cos(phi_deg * rad) * ct;
+    d[1] = sin(phi_deg * rad) * ct;
+    d[2] = sin(theta_deg * rad);
 }
 
 /* Pitch angle (deg) of look direction d for unit field direction bhat. */
@@ -56,19 +49,5 @@ LP_HD int pitch_field_direction(const double b[3], int polarity, double bhat[3])
  * no field direction). */
 void pitch_row(const er_instrument *inst, const double b[3], int polarity,
                const double phi_deg[LP_N_CHANNELS], double pitch_deg[LP_N_CHANNELS]);
-
-/* cos θ and sin θ of the channels' elevations, once for many rows: they
- * are half of pitch_row's trigonometry (docs/performance.md, "The fit
- * stages' share of the consistent month"). */
-typedef struct {
-    double cos_theta[LP_N_CHANNELS], sin_theta[LP_N_CHANNELS];
-} pitch_elevations;
-
-void pitch_elevations_init(const er_instrument *inst, pitch_elevations *el);
-
-/* pitch_row with the elevations' trigonometry precomputed: the same
- * angles, bit for bit. */
-void pitch_row_el(const pitch_elevations *el, const double b[3], int polarity,
-                  const double phi_deg[LP_N_CHANNELS], double pitch_deg[LP_N_CHANNELS]);
 
 #endif

@@ -264,6 +264,8 @@ static lp_status batch_run_day(batch_context *ctx, day_work *d, lp_error *err)
         return st;
     if ((st = geometry_stage_run(ctx, d, err)) != LP_OK)
         return st;
+    if ((st = pitch_stage_run(ctx, d, err)) != LP_OK)
+        return st;
     size_t ns = d->sweeps.n_sweeps, fitted0 = ctx->counts.sweeps_fitted;
     if ((st = day_work_reserve_chunk(d, ns, err)) != LP_OK)
         return st;

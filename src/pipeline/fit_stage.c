@@ -18,14 +18,15 @@ lp_status fit_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n,
         size_t s0 = d->sweeps.start[first + k];
         int rows = d->sweeps.n_rows[first + k];
         int nf = rows > LP_N_ENERGIES ? LP_N_ENERGIES : rows;
-        int pol[LP_N_ENERGIES];
+        double pitch[LP_N_ENERGIES][LP_N_CHANNELS];
         for (int i = 0; i < nf; i++)
-            pol[i] = d->geo[s0 + i].ok ? d->geo[s0 + i].polarity : PITCH_POLARITY_DEFAULT;
-        losscone_prepare_sweep(&ctx->inst, o->normalization, o->incident, nf, &t->energy[s0],
-                               (const double(*)[3]) & t->mag[s0], pol,
-                               (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
-                               (const double(*)[LP_N_CHANNELS]) & t->phi[s0], d->usc[k].u_sc,
-                               sweep_stream_id(ctx, d, first + k), &d->lcs[k]);
+            pitch_stage_row(ctx, d, s0 + i,
+                            d->geo[s0 + i].ok ? d->geo[s0 + i].polarity : PITCH_POLARITY_DEFAULT,
+                            pitch[i]);
+        losscone_prepare_sweep_pitched(
+            &ctx->inst, o->normalization, o->incident, nf, &t->energy[s0],
+            (const double(*)[LP_N_CHANNELS])pitch, (const double(*)[LP_N_CHANNELS]) & t->flux[s0],
+            d->usc[k].u_sc, sweep_stream_id(ctx, d, first + k), &d->lcs[k]);
     }
     double t1 = progress_now();
     ctx->stage_s[STAGE_PREPARE] += t1 - t0;

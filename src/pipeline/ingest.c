@@ -24,6 +24,7 @@ void day_work_free(day_work *d)
     er_table_free(&d->table);
     er_sweeps_free(&d->sweeps);
     free(d->geo);
+    free(d->pitch);
     free(d->scp);
     free(d->usc);
     free(d->lcs);

@@ -11,27 +11,19 @@
 /* Channels of row `row` that see the ambient plasma: pitch < 90° with the
  * footpoint's field direction (the loss cone and reflected electrons lie
  * beyond 90°); every channel when the field line has no footpoint (no loss
- * cone); the default direction where the row has no geometry. pitch_def:
- * the row's pitch angles with the default direction, which polarity -1
- * gives too, bit for bit (b = -B/|B| either way, physics/pitch.h). */
-static void scpot_ambient_row(const day_work *d, const pitch_elevations *el, size_t row,
-                              const double pitch_def[LP_N_CHANNELS],
+ * cone); the default direction where the row has no geometry. */
+static void scpot_ambient_row(const batch_context *ctx, const day_work *d, size_t row,
                               unsigned char ambient[LP_N_CHANNELS])
 {
-    const er_table *t = &d->table;
     int pol = d->geo[row].ok ? d->geo[row].polarity : PITCH_POLARITY_DEFAULT;
     if (pol == 0) {
         memset(ambient, 1, LP_N_CHANNELS);
         return;
     }
     double pitch[LP_N_CHANNELS];
-    const double *pp = pitch_def;
-    if (pol != PITCH_POLARITY_DEFAULT && pol != -1) {
-        pitch_row_el(el, t->mag[row], pol, t->phi[row], pitch);
-        pp = pitch;
-    }
+    pitch_stage_row(ctx, d, row, pol, pitch);
     for (int c = 0; c < LP_N_CHANNELS; c++)
-        ambient[c] = pp[c] < 90.0;
+        ambient[c] = pitch[c] < 90.0;
 }
 
 lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n, lp_error *err)
@@ -45,8 +37,6 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
         ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
         return LP_OK;
     }
-    pitch_elevations el; /* θ's trigonometry once, not per row */
-    pitch_elevations_init(&ctx->inst, &el);
 #pragma omp parallel for schedule(dynamic, 4)
     for (size_t k = 0; k < n; k++) {
         scpot_sweep *p = &d->scp[k];
@@ -65,10 +55,9 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
             if (i < nf) {
                 p->energy[i] = t->energy[s0 + i];
                 memcpy(p->flux[i], t->flux[s0 + i], sizeof p->flux[i]);
-                pitch_row_el(&el, t->mag[s0 + i], PITCH_POLARITY_DEFAULT, t->phi[s0 + i],
-                             p->pitch_deg[i]);
+                memcpy(p->pitch_deg[i], d->pitch[s0 + i], sizeof p->pitch_deg[i]);
                 if (o->physics == PHYSICS_CONSISTENT)
-                    scpot_ambient_row(d, &el, s0 + i, p->pitch_deg[i], p->ambient[i]);
+                    scpot_ambient_row(ctx, d, s0 + i, p->ambient[i]);
             } else {
                 p->energy[i] = NAN;
                 for (int c = 0; c < LP_N_CHANNELS; c++)

@@ -107,6 +107,10 @@ typedef struct {
     er_sweeps sweeps;
     row_geometry *geo; /* per row */
     size_t cap_rows;
+    /* per row: pitch angles with the default field direction b = -B/|B|
+     * (pitch_stage.c; rows beyond a sweep's first LP_N_ENERGIES are not filled) */
+    double (*pitch)[LP_N_CHANNELS];
+    size_t cap_pitch;
     /* per sweep of the day (the whole day goes to each stage at once) */
     scpot_sweep *scp;
     scpot_result *usc;
@@ -136,6 +140,15 @@ void ingest_seen_free(batch_context *ctx);
 
 /* geometry_stage.c: ET and geometry of every row of the day. */
 lp_status geometry_stage_run(batch_context *ctx, day_work *d, lp_error *err);
+
+/* pitch_stage.c: d->pitch of the rows the stages use, once per day for both
+ * the U_sc and the loss-cone stage (docs/performance.md "Pitch angles once
+ * per day"). Counted in the "prepare" stage. */
+lp_status pitch_stage_run(batch_context *ctx, day_work *d, lp_error *err);
+/* pitch_stage.c: row `row`'s pitch angles for field polarity `pol` (that of
+ * pitch_row), from d->pitch where the direction is the default one. */
+void pitch_stage_row(const batch_context *ctx, const day_work *d, size_t row, int pol,
+                     double out[LP_N_CHANNELS]);
 
 /* scpot_stage.c: U_sc of the day's sweeps [first, first+n) into d->usc. */
 lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t n, lp_error *err);

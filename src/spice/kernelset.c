@@ -337,17 +337,29 @@ static const segment *find_segment(const spice_kernels *k, int body, double et)
     return NULL;
 }
 
-/* State of `body` relative to its segment's center in J2000. */
+/* State of `body` relative to its segment's center in J2000 (taken from
+ * the epoch's memo when it has it; e may be NULL). */
 static lp_status segment_state(const spice_kernels *k, const segment *s, double et, double st[6],
-                               lp_error *err)
+                               spice_epoch *e, lp_error *err)
 {
     if (s->bad)
         return lp_error_set(err, s->bad, "%s", s->bad_msg);
     (void)k;
+    if (e)
+        for (int i = 0; i < e->n_segs; i++)
+            if (e->seg[i] == s) {
+                memcpy(st, e->state[i], 6 * sizeof(double));
+                return LP_OK;
+            }
     spk_eval(&s->p, et, st);
     if (s->rotate) {
         frames_mxv(s->to_j2000, st, st);
         frames_mxv(s->to_j2000, st + 3, st + 3);
+    }
+    if (e && e->n_segs < SPICE_EPOCH_SEGS) {
+        e->seg[e->n_segs] = s;
+        memcpy(e->state[e->n_segs], st, 6 * sizeof(double));
+        e->n_segs++;
     }
     return LP_OK;
 }
@@ -366,7 +378,7 @@ static lp_status coverage_error(const spice_kernels *k, int body, int target, in
 }
 
 static lp_status state_j2000(const spice_kernels *k, int target, int observer, double et,
-                             double out[6], lp_error *err)
+                             double out[6], spice_epoch *e, lp_error *err)
 {
     int tb[MAX_CHAIN];
     double ts[MAX_CHAIN][6];
@@ -380,7 +392,7 @@ static lp_status state_j2000(const spice_kernels *k, int target, int observer, d
         if (!s)
             break;
         double ds[6];
-        if ((st = segment_state(k, s, et, ds, err)) != LP_OK)
+        if ((st = segment_state(k, s, et, ds, e, err)) != LP_OK)
             return st;
         for (int i = 0; i < 6; i++)
             ts[nt][i] = ts[nt - 1][i] + ds[i];
@@ -401,7 +413,7 @@ static lp_status state_j2000(const spice_kernels *k, int target, int observer, d
         if (!s)
             break;
         double ds[6];
-        if ((st = segment_state(k, s, et, ds, err)) != LP_OK)
+        if ((st = segment_state(k, s, et, ds, e, err)) != LP_OK)
             return st;
         for (int i = 0; i < 6; i++)
             os[i] += ds[i];
@@ -411,15 +423,24 @@ static lp_status state_j2000(const spice_kernels *k, int target, int observer, d
     return coverage_error(k, missing, target, observer, et, err);
 }
 
-/* Rotation J2000 → frame at et. */
+/* Rotation J2000 → frame at et (IAU_MOON from the epoch's memo when it has
+ * it; e may be NULL). */
 static lp_status from_j2000(const spice_kernels *k, int frame, double et, double m[3][3],
-                            lp_error *err)
+                            spice_epoch *e, lp_error *err)
 {
     if (frame == SPICE_FRAME_IAU_MOON) {
         if (!k->moon.loaded)
             return lp_error_set(err, LP_ERR_USAGE,
                                 "frame IAU_MOON needs a PCK (.tpc) with BODY301_POLE_RA/DEC/PM");
+        if (e && e->have_moon) {
+            memcpy(m, e->moon, sizeof e->moon);
+            return LP_OK;
+        }
         frames_moon_from_j2000(&k->moon, et, m);
+        if (e) {
+            memcpy(e->moon, m, sizeof e->moon);
+            e->have_moon = 1;
+        }
         return LP_OK;
     }
     if (!frames_inertial_from_j2000(frame, m))
@@ -427,13 +448,20 @@ static lp_status from_j2000(const spice_kernels *k, int frame, double et, double
     return LP_OK;
 }
 
-lp_status spice_xform(const spice_kernels *k, spice_frame from, spice_frame to, double et,
-                      double m[3][3], lp_error *err)
+void spice_epoch_init(spice_epoch *e, double et)
+{
+    e->et = et;
+    e->n_segs = 0;
+    e->have_moon = 0;
+}
+
+lp_status spice_epoch_xform(const spice_kernels *k, spice_epoch *e, spice_frame from,
+                            spice_frame to, double m[3][3], lp_error *err)
 {
     double a[3][3], b[3][3];
     lp_status st;
-    if ((st = from_j2000(k, from, et, a, err)) != LP_OK ||
-        (st = from_j2000(k, to, et, b, err)) != LP_OK)
+    if ((st = from_j2000(k, from, e->et, a, e, err)) != LP_OK ||
+        (st = from_j2000(k, to, e->et, b, e, err)) != LP_OK)
         return st;
     /* to ← J2000 ← from : B · Aᵀ */
     double at[3][3];
@@ -442,11 +470,11 @@ lp_status spice_xform(const spice_kernels *k, spice_frame from, spice_frame to, 
     return LP_OK;
 }
 
-lp_status spice_pos(const spice_kernels *k, int target, int observer, spice_frame frame, double et,
-                    double out_km[3], lp_error *err)
+lp_status spice_epoch_pos(const spice_kernels *k, spice_epoch *e, int target, int observer,
+                          spice_frame frame, double out_km[3], lp_error *err)
 {
     double s[6];
-    lp_status st = state_j2000(k, target, observer, et, s, err);
+    lp_status st = state_j2000(k, target, observer, e->et, s, e, err);
     if (st != LP_OK)
         return st;
     if (frame == SPICE_FRAME_J2000) {
@@ -454,17 +482,34 @@ lp_status spice_pos(const spice_kernels *k, int target, int observer, spice_fram
         return LP_OK;
     }
     double m[3][3];
-    if ((st = from_j2000(k, frame, et, m, err)) != LP_OK)
+    if ((st = from_j2000(k, frame, e->et, m, e, err)) != LP_OK)
         return st;
     frames_mxv(m, s, out_km);
     return LP_OK;
+}
+
+/* Single queries: an epoch of their own (the same arithmetic). */
+lp_status spice_xform(const spice_kernels *k, spice_frame from, spice_frame to, double et,
+                      double m[3][3], lp_error *err)
+{
+    spice_epoch e;
+    spice_epoch_init(&e, et);
+    return spice_epoch_xform(k, &e, from, to, m, err);
+}
+
+lp_status spice_pos(const spice_kernels *k, int target, int observer, spice_frame frame, double et,
+                    double out_km[3], lp_error *err)
+{
+    spice_epoch e;
+    spice_epoch_init(&e, et);
+    return spice_epoch_pos(k, &e, target, observer, frame, out_km, err);
 }
 
 lp_status spice_state(const spice_kernels *k, int target, int observer, spice_frame frame,
                       double et, double out[6], lp_error *err)
 {
     double s[6];
-    lp_status st = state_j2000(k, target, observer, et, s, err);
+    lp_status st = state_j2000(k, target, observer, et, s, NULL, err);
     if (st != LP_OK)
         return st;
     if (frame == SPICE_FRAME_J2000) {
@@ -472,7 +517,7 @@ lp_status spice_state(const spice_kernels *k, int target, int observer, spice_fr
         return LP_OK;
     }
     double m[3][3];
-    if ((st = from_j2000(k, frame, et, m, err)) != LP_OK)
+    if ((st = from_j2000(k, frame, et, m, NULL, err)) != LP_OK)
         return st;
     double r[3], v[3];
     frames_mxv(m, s, r);

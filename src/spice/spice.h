@@ -47,6 +47,26 @@ lp_status spice_state(const spice_kernels *k, int target, int observer, spice_fr
 lp_status spice_xform(const spice_kernels *k, spice_frame from, spice_frame to, double et,
                       double m[3][3], lp_error *err);
 
+/* Several queries at one epoch sharing their work: each SPK segment state
+ * and the IAU_MOON rotation is evaluated once per epoch (a row's geometry
+ * asks for four positions and a rotation at the same ET; docs/performance.md
+ * "Geometry: one evaluation per epoch"). The results equal those of
+ * spice_pos / spice_xform bit for bit. An epoch is the caller's (stack)
+ * memo: set up with spice_epoch_init, used by one thread. */
+#define SPICE_EPOCH_SEGS 8
+typedef struct {
+    double et;
+    int n_segs, have_moon;
+    const void *seg[SPICE_EPOCH_SEGS]; /* segments evaluated at et, and their states */
+    double state[SPICE_EPOCH_SEGS][6];
+    double moon[3][3]; /* J2000 → IAU_MOON when have_moon */
+} spice_epoch;
+void spice_epoch_init(spice_epoch *e, double et);
+lp_status spice_epoch_pos(const spice_kernels *k, spice_epoch *e, int target, int observer,
+                          spice_frame frame, double out_km[3], lp_error *err);
+lp_status spice_epoch_xform(const spice_kernels *k, spice_epoch *e, spice_frame from,
+                            spice_frame to, double m[3][3], lp_error *err);
+
 /* Frame name ("J2000", "ECLIPJ2000", "IAU_MOON", "B1950", "FK4") → code; -1 if unknown. */
 int spice_frame_from_name(const char *name);
 const char *spice_frame_name(spice_frame f);
