@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Every key of the OLD NPZ must exist in NEW with the same dtype, shape and
-values (NaN equal to NaN); NEW may add keys. Wall times (meta_seconds_*) and
-meta_command_line are skipped. Exit 1 naming each difference.
+values (NaN equal to NaN); NEW may add keys. Wall times (meta_seconds_*),
+meta_command_line and the fingerprint (it names the build's source tree)
+are skipped. Exit 1 naming each difference.
   scripts/npz-keys-equal.py OLD.npz NEW.npz"""
 import sys
 
@@ -12,7 +13,8 @@ def main():
     old, new = np.load(sys.argv[1], allow_pickle=False), np.load(sys.argv[2], allow_pickle=False)
     bad = []
     for k in old.files:
-        if k.startswith("meta_seconds") or k == "meta_command_line":
+        if k.startswith("meta_seconds") or k in ("meta_command_line", "meta_fingerprint",
+                                                 "meta_fingerprint_text"):
             continue
         if k not in new.files:
             bad.append(k + " missing")
