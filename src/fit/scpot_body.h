@@ -828,8 +828,10 @@ LP_HD double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, dou
  * fitted"): at fixed U the penalised deviance picks (f, r) (pattern
  * search), U moves 0.7 of the way to g(U) (damped: f and r move with U),
  * until U settles. σ adds to the statistical σ the Laplace variance of
- * (ln f, ln r) (Hessian of the penalised deviance over ±σ/2 of the prior,
- * times 2 max(φ, 1)) through ∂U/∂(ln f, ln r) = ∂g/∂· / (1 − ∂g/∂U), and,
+ * (ln f, ln r) (Hessian of the penalised deviance on ±SCB_CORE_H of the
+ * prior's σ, times 2 max(φ, 1)) through ∂U/∂(ln f, ln r) =
+ * ∂g/∂· / (1 − ∂g/∂U) (the prior's ±1 σ spread when the counts did not
+ * move f, r), SCB_CORE_SEARCH_REL·|U| for a neighbouring valley, and,
  * where the kappa alone (U = u0, deviance out->deviance on entry) fits the
  * counts better, the difference of the two U. Returns 1 and fills out
  * when the start has a fixed point. */

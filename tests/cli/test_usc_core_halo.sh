@@ -8,7 +8,9 @@
 # 1 sigma, 97.9 % within 3), 39.7 V with --usc-core-prior off (27.9 % within
 # 1 sigma: over-confident, which this test must fail); shadowed U_surface
 # 10.9 V vs 26.9 V; sunlit U_sc for every sweep with the interval fallback
-# (~88 % before).
+# (~88 % before). With f and r fitted (docs/decisions.md "Unseen core: f and
+# r fitted"): shadowed U_sc 4.1 V (75.2 % within 1 sigma, 94.6 % within 3),
+# U_surface 7.8 V.
 set -u
 . "$(dirname "$0")/lib.sh"
 TMP=$(mktemp -d)
