@@ -62,6 +62,14 @@
 #define SCB_CORE_HALO_FRAC_FACTOR 2.0
 #define SCB_CORE_TEMP_RATIO 6.0
 #define SCB_CORE_TEMP_RATIO_FACTOR 1.5
+#define SCB_CORE_ROUNDS 8       /* U updates of the core prior's fit */
+#define SCB_CORE_SEARCH_MAX 12  /* pattern-search steps per U */
+#define SCB_CORE_MIN_STEP 0.05  /* smallest step, in prior σ */
+#define SCB_CORE_SEARCH_REL 0.1 /* σ of a neighbouring valley, × |U| */
+#define SCB_CORE_H 0.15         /* Laplace stencil, in prior σ */
+#define SCB_CORE_Z_MAX 3.0      /* f, r within ±3 σ of the prior */
+#define SCB_CORE_GRID 7         /* first U: grid points per axis */
+#define SCB_CORE_GRID_STEP 0.5  /* its step, in prior σ */
 
 typedef struct {
     double kappa_min, kappa_max, log10_theta_min, log10_theta_max;
@@ -741,18 +749,102 @@ LP_HD double scb_sigma_stat(const scb_sweep *sw, const scb_config *c, double n, 
     return s;
 }
 
+/* Penalised deviance of the halo + core model at U = u with halo
+ * fraction e^lf and T_halo/T_core e^lr: the halo's (κ, θ) fitted (x in:
+ * the start when warm, out: the fit), n profiled, plus the log-normal
+ * prior z_f² + z_r² (docs/decisions.md "Unseen core: f and r fitted").
+ * 1e300 when the model has no counts where the data do. */
+LP_HD double scb_core_dev(const scb_sweep *sw, const scb_config *c, double lf, double lr, double u,
+                          int warm, double *x)
+{
+    double zf = (lf - log(c->core_frac)) / log(c->core_frac_factor);
+    double zr = (lr - log(c->core_ratio)) / log(c->core_ratio_factor);
+    if (fabs(zf) > SCB_CORE_Z_MAX || fabs(zr) > SCB_CORE_Z_MAX)
+        return 1e300;
+    scb_sweep m = *sw;
+    double f = exp(lf);
+    m.core_w = (1.0 - f) / f;
+    m.core_ratio = exp(lr);
+    double d = scb_fit_at(&m, c, u, warm, x);
+    if (!(d < 1e29))
+        return 1e300;
+    return d + zf * zf + zr * zr;
+}
+
+/* At fixed U: the best (ln f, ln r) by a pattern search from (*lf, *lr)
+ * (the 8 neighbours at steps sf, sr, each a warm fit from the centre's
+ * halo; the steps halve when none is better, down to SCB_CORE_MIN_STEP of
+ * the prior's σ). x: the centre's halo in and the best one out. Returns
+ * the penalised deviance. */
+LP_HD double scb_core_search(const scb_sweep *sw, const scb_config *c, double u, double sf,
+                             double sr, double *lf, double *lr, double *x)
+{
+    double p0 = scb_core_dev(sw, c, *lf, *lr, u, 1, x);
+    double min_f = SCB_CORE_MIN_STEP * log(c->core_frac_factor);
+    for (int it = 0; it < SCB_CORE_SEARCH_MAX && sf >= min_f; it++) {
+        double bp = p0, bx[2] = {x[0], x[1]}, blf = *lf, blr = *lr;
+        for (int k = 0; k < 9; k++) {
+            if (k == 4)
+                continue;
+            double y[2] = {x[0], x[1]};
+            double lf1 = *lf + sf * (k / 3 - 1), lr1 = *lr + sr * (k % 3 - 1);
+            double p = scb_core_dev(sw, c, lf1, lr1, u, 1, y);
+            if (p < bp) {
+                bp = p;
+                bx[0] = y[0];
+                bx[1] = y[1];
+                blf = lf1;
+                blr = lr1;
+            }
+        }
+        if (bp < p0) {
+            p0 = bp;
+            x[0] = bx[0];
+            x[1] = bx[1];
+            *lf = blf;
+            *lr = blr;
+        } else {
+            sf *= 0.5;
+            sr *= 0.5;
+        }
+    }
+    return p0;
+}
+
+/* g(U) of the halo + core model fitted at u (x warm in/out; n out). */
+LP_HD double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, double lr, double u,
+                        double *x, double *n, double *dev)
+{
+    scb_sweep m = *sw;
+    double f = exp(lf);
+    m.core_w = (1.0 - f) / f;
+    m.core_ratio = exp(lr);
+    *dev = scb_fit_at(&m, c, u, 1, x);
+    scb_profile(&m, x[0], pow(10.0, x[1]), u, n);
+    return *dev < 1e29 ? scb_charging(&m, *n, x[0], pow(10.0, x[1]), NAN) : NAN;
+}
+
 /* The solar-wind core prior (docs/physics-modes.md "Unseen core"): the
  * shadowed ER sees only electrons above |U| + E_min, a cool core is below
- * it. Refit with a Maxwellian core of the published halo fraction and
- * temperature ratio beside the kappa (the halo), solve U with the total
- * density for the ions, and add to σ the spread of U over the prior's 1-σ
- * range of both (halo fixed: what the data measure); where the kappa alone
- * (U = u0, deviance out->deviance on entry) fits the counts better, also
- * the difference of the two U. Returns 1 and fills out when the prior
- * model has a root. */
+ * it; its tail above E_min and the potential shape the counts. Start: the
+ * fixed point at the published medians of the halo fraction f and
+ * T_halo/T_core r. Then f and r are fitted with their published
+ * log-normal spread as a penalty (docs/decisions.md "Unseen core: f and r
+ * fitted"): at fixed U the penalised deviance picks (f, r) (pattern
+ * search), U moves 0.7 of the way to g(U) (damped: f and r move with U),
+ * until U settles. σ adds to the statistical σ the Laplace variance of
+ * (ln f, ln r) (Hessian of the penalised deviance on ±SCB_CORE_H of the
+ * prior's σ, times 2 max(φ, 1)) through ∂U/∂(ln f, ln r) =
+ * ∂g/∂· / (1 − ∂g/∂U) (the prior's ±1 σ spread when the counts did not
+ * move f, r), SCB_CORE_SEARCH_REL·|U| for a neighbouring valley, and,
+ * where the kappa alone (U = u0, deviance out->deviance on entry) fits the
+ * counts better, the difference of the two U. Returns 1 and fills out
+ * when the start has a fixed point. */
 LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, double u0,
                          scb_result *out)
 {
+    double lf = log(c->core_frac), lr = log(c->core_ratio);
+    double lnff = log(c->core_frac_factor), lnrf = log(c->core_ratio_factor);
     scb_sweep m = *sw;
     m.core_w = (1.0 - c->core_frac) / c->core_frac;
     m.core_ratio = c->core_ratio;
@@ -760,33 +852,104 @@ LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, dou
     int it = 0;
     if (!scb_fixed_point(&m, c, u0, x, &n, &dev, &u, &it))
         return 0;
-    int dof = used - 3;
+    for (int round = 0; round < SCB_CORE_ROUNDS; round++) {
+        double sc = round ? 0.25 : SCB_CORE_GRID_STEP; /* steps in units of the prior's σ */
+        it++;
+        if (!round) {
+            /* the first U: a grid over the prior's ±1.5 σ finds the valley
+             * of the deviance (narrow and diagonal in f, r) */
+            double bp = 1e300, bx[2] = {x[0], x[1]}, blf = lf, blr = lr;
+            for (int k = 0; k < SCB_CORE_GRID * SCB_CORE_GRID; k++) {
+                double y[2] = {x[0], x[1]};
+                double lf1 = log(c->core_frac) +
+                             SCB_CORE_GRID_STEP * lnff * (k / SCB_CORE_GRID - SCB_CORE_GRID / 2);
+                double lr1 = log(c->core_ratio) +
+                             SCB_CORE_GRID_STEP * lnrf * (k % SCB_CORE_GRID - SCB_CORE_GRID / 2);
+                double p = scb_core_dev(sw, c, lf1, lr1, u, 1, y);
+                if (p < bp) {
+                    bp = p;
+                    bx[0] = y[0];
+                    bx[1] = y[1];
+                    blf = lf1;
+                    blr = lr1;
+                }
+            }
+            x[0] = bx[0];
+            x[1] = bx[1];
+            lf = blf;
+            lr = blr;
+        }
+        scb_core_search(sw, c, u, sc * lnff, sc * lnrf, &lf, &lr, x);
+        double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
+        double g = scb_core_g(sw, c, lf, lr, u, y, &n1, &d1);
+        if (!isfinite(g))
+            break;
+        double du = 0.7 * (g - u);
+        u += du;
+        if (fabs(du) < SCB_FP_TOL_V * 25.0 + 1e-3 * fabs(u))
+            break;
+    }
+    double g0 = scb_core_g(sw, c, lf, lr, u, x, &n, &dev);
+    if (!isfinite(g0) || !(dev < 1e29))
+        return 0;
+    m.core_w = (1.0 - exp(lf)) / exp(lf);
+    m.core_ratio = exp(lr);
+    int dof = used - 5;
     double phi = dof > 0 ? dev / dof : NAN;
     double s = scb_sigma_stat(&m, c, n, x, u, dof, phi);
     if (!isfinite(s))
         return 0;
-    double th = pow(10.0, x[1]), var = 0.0;
-    /* each prior parameter at its ±1-σ value, the halo as fitted (what
-     * the data measure) */
-    for (int k = 0; k < 2; k++) {
-        double cr = c->core_ratio, f = c->core_frac,
-               fac = k ? c->core_ratio_factor : c->core_frac_factor;
-        double v[2];
-        for (int sgn = 0; sgn < 2; sgn++) {
-            double ff = k ? f : (sgn ? f * fac : f / fac);
-            double rr = k ? (sgn ? cr * fac : cr / fac) : cr;
-            v[sgn] = scb_charging_scaled(0, n, x[0], th, u, 0.0, 1.0, (1.0 - ff) / ff, rr);
-        }
-        double d = isfinite(v[0]) && isfinite(v[1]) ? 0.5 * (v[1] - v[0])
-                   : isfinite(v[0])                 ? v[0] - u
-                   : isfinite(v[1])                 ? v[1] - u
-                                                    : u;
-        var += d * d;
+    /* Laplace: P and g on the stencil ±h of (ln f, ln r), h = σ_prior/2 */
+    double hf = SCB_CORE_H * lnff, hr = SCB_CORE_H * lnrf, pv[9], gv[9];
+    for (int k = 0; k < 9; k++) {
+        double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
+        double lf1 = lf + hf * (k / 3 - 1), lr1 = lr + hr * (k % 3 - 1);
+        gv[k] = scb_core_g(sw, c, lf1, lr1, u, y, &n1, &d1);
+        double zf = (lf1 - log(c->core_frac)) / lnff, zr = (lr1 - log(c->core_ratio)) / lnrf;
+        pv[k] = d1 < 1e29 ? d1 + zf * zf + zr * zr : NAN;
     }
-    /* counts that fit the kappa alone better (same number of free
-     * parameters) do not decide between the two: their difference joins σ */
+    double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
+    double gu = scb_core_g(sw, c, lf, lr, u + 1.0, y, &n1, &d1);
+    double dgu = isfinite(gu) ? gu - g0 : 0.0;
+    double amp = dgu < 0.9 ? 1.0 / (1.0 - dgu) : 10.0; /* dU/dg at the fixed point */
+    double hff = (pv[7] - 2.0 * pv[4] + pv[1]) / (hf * hf);
+    double hrr = (pv[5] - 2.0 * pv[4] + pv[3]) / (hr * hr);
+    double hfr = (pv[8] - pv[6] - pv[2] + pv[0]) / (4.0 * hf * hr);
+    double uf = amp * (gv[7] - gv[1]) / (2.0 * hf), ur = amp * (gv[5] - gv[3]) / (2.0 * hr);
+    double det = hff * hrr - hfr * hfr, var;
+    int moved = lf != log(c->core_frac) || lr != log(c->core_ratio);
+    if (moved && isfinite(det) && det > 0.0 && hff > 0.0 && isfinite(uf) && isfinite(ur)) {
+        double ps = 2.0 * (dof > 0 && phi > 1.0 ? phi : 1.0);
+        var = ps * (uf * uf * hrr - 2.0 * uf * ur * hfr + ur * ur * hff) / det;
+    } else {
+        /* the counts did not move f, r from the prior's medians (or no
+         * minimum on this scale): U over the prior's ±1 σ of each, the
+         * halo as fitted */
+        var = 0.0;
+        double th = pow(10.0, x[1]);
+        for (int k = 0; k < 2; k++) {
+            double v[2];
+            for (int sgn = 0; sgn < 2; sgn++) {
+                double e = sgn ? 1.0 : -1.0;
+                double ff = exp(lf + (k ? 0.0 : e * lnff)), rr = exp(lr + (k ? e * lnrf : 0.0));
+                v[sgn] = scb_charging_scaled(0, n, x[0], th, u, 0.0, 1.0, (1.0 - ff) / ff, rr);
+            }
+            double d = isfinite(v[0]) && isfinite(v[1]) ? 0.5 * (v[1] - v[0])
+                       : isfinite(v[0])                 ? v[0] - u
+                       : isfinite(v[1])                 ? v[1] - u
+                                                        : u;
+            var += d * d;
+        }
+    }
+    /* the search may end in a neighbouring valley of the deviance (narrow
+     * and diagonal in f, r): docs/decisions.md "Unseen core: f and r
+     * fitted" */
+    var += SCB_CORE_SEARCH_REL * SCB_CORE_SEARCH_REL * u * u;
+    /* counts that fit the kappa alone better do not decide between the
+     * two: their difference joins σ */
     if (!(dev < out->deviance))
         var += (u - u0) * (u - u0);
+    double th = pow(10.0, x[1]);
     out->iterations += it;
     out->deviance = dev;
     out->phi = phi;
