@@ -228,7 +228,7 @@ LP_HD double scb_deviance(const scb_sweep *sw, const double *p, double u, double
  * κ stays in its box (held on a bound when the step pushes out), θ too.
  * Fisher scoring follows the narrow curved valleys of high-count spectra
  * that a simplex or a grid misses. Returns the deviance. */
-LP_HD double scb_levmar(const scb_sweep *sw, const scb_config *c, double u, double *x)
+LP_HD_NOINLINE double scb_levmar(const scb_sweep *sw, const scb_config *c, double u, double *x)
 {
     double n0;
     if (scb_profile(sw, x[0], pow(10.0, x[1]), u, &n0) >= 1e30)
@@ -304,7 +304,8 @@ LP_HD double scb_levmar(const scb_sweep *sw, const scb_config *c, double u, doub
 
 /* Best (kappa, log10 theta) at potential u: a grid when cold (warm = 0),
  * then Levenberg-Marquardt; x in/out. Returns the deviance. */
-LP_HD double scb_fit_at(const scb_sweep *sw, const scb_config *c, double u, int warm, double *x)
+LP_HD_NOINLINE double scb_fit_at(const scb_sweep *sw, const scb_config *c, double u, int warm,
+                                 double *x)
 {
     double dk = (c->kappa_max - c->kappa_min) / (SCB_GRID_KAPPA - 1);
     double dt = (c->log10_theta_max - c->log10_theta_min) / (SCB_GRID_THETA - 1);
@@ -425,8 +426,8 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
  * F > 0 below: a spacecraft charging from 0 V stops there), from a
  * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
  * reference bracket), refined by bisection-secant (Illinois). */
-LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, double e_lo,
-                             double scale, double cw, double cr)
+LP_HD_NOINLINE double scb_shadow_root(double n, double kappa, double te_ev, double hint,
+                                      double e_lo, double scale, double cw, double cr)
 {
     if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
         return NAN;
@@ -496,8 +497,9 @@ LP_HD double scb_shadow_root(double n, double kappa, double te_ev, double hint, 
  * none) lets a shadowed root be searched near it first. The _scaled form
  * multiplies the electron flux below the ambient energy e_lo (what the
  * instrument does not see) by `scale`. */
-LP_HD double scb_charging_scaled(int sunlit, double n, double kappa, double theta, double hint,
-                                 double e_lo, double scale, double cw, double cr)
+LP_HD_NOINLINE double scb_charging_scaled(int sunlit, double n, double kappa, double theta,
+                                          double hint, double e_lo, double scale, double cw,
+                                          double cr)
 {
     if (sunlit) {
         double lo = SC_JE_E_MIN_EV, hi = SC_JE_E_MAX_EV;
@@ -578,7 +580,7 @@ LP_HD double scb_g_of(const scb_sweep *sw, const double *p, double hint)
  * point solves S(p) = ∂ℓ/∂p (p, g(p)) = 0, so Cov p̂ = A⁻¹ B A⁻ᵀ with
  * B = Jₚᵀ Λ⁻¹ Jₚ (Fisher information at fixed U) and A = Jₚᵀ Λ⁻¹ (Jₚ + J_U ∇gᵀ);
  * σ² = ∇gᵀ Cov ∇g. κ on a bound is held fixed. NaN when singular. */
-LP_HD double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p, double u)
+LP_HD_NOINLINE double scb_sigma(const scb_sweep *sw, const scb_config *c, const double *p, double u)
 {
     int idx[3], k = 0;
     idx[k++] = 0;
@@ -691,8 +693,8 @@ LP_HD int scb_solve_fixed(const scb_sweep *sw, const scb_config *c, double u0, d
 
 /* Shadowed fallback: h on a log-spaced scan of U from -2 V down (warm
  * fits), the first sign change from h < 0 to h > 0 brackets the root. */
-LP_HD int scb_solve_scan(const scb_sweep *sw, const scb_config *c, double *x, double *n,
-                         double *dev, double *u, int *iterations)
+LP_HD_NOINLINE int scb_solve_scan(const scb_sweep *sw, const scb_config *c, double *x, double *n,
+                                  double *dev, double *u, int *iterations)
 {
     double prev_u = NAN, prev_h = NAN;
     int warm = 0;
@@ -713,8 +715,8 @@ LP_HD int scb_solve_scan(const scb_sweep *sw, const scb_config *c, double *x, do
 
 /* The self-consistent U of one sweep under its model (sw->core_w):
  * returns 1 with x, n, dev, u; *dev also when it fails. */
-LP_HD int scb_fixed_point(const scb_sweep *sw, const scb_config *c, double u_start, double *x,
-                          double *n, double *dev, double *u, int *it)
+LP_HD_NOINLINE int scb_fixed_point(const scb_sweep *sw, const scb_config *c, double u_start,
+                                   double *x, double *n, double *dev, double *u, int *it)
 {
     int ok = 0;
     /* a fixed-point start (u_start when finite; shadowed: -3 T_e of a fit
@@ -776,8 +778,8 @@ LP_HD double scb_core_dev(const scb_sweep *sw, const scb_config *c, double lf, d
  * halo; the steps halve when none is better, down to SCB_CORE_MIN_STEP of
  * the prior's σ). x: the centre's halo in and the best one out. Returns
  * the penalised deviance. */
-LP_HD double scb_core_search(const scb_sweep *sw, const scb_config *c, double u, double sf,
-                             double sr, double *lf, double *lr, double *x)
+LP_HD_NOINLINE double scb_core_search(const scb_sweep *sw, const scb_config *c, double u, double sf,
+                                      double sr, double *lf, double *lr, double *x)
 {
     double p0 = scb_core_dev(sw, c, *lf, *lr, u, 1, x);
     double min_f = SCB_CORE_MIN_STEP * log(c->core_frac_factor);
@@ -812,8 +814,8 @@ LP_HD double scb_core_search(const scb_sweep *sw, const scb_config *c, double u,
 }
 
 /* g(U) of the halo + core model fitted at u (x warm in/out; n out). */
-LP_HD double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, double lr, double u,
-                        double *x, double *n, double *dev)
+LP_HD_NOINLINE double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, double lr,
+                                 double u, double *x, double *n, double *dev)
 {
     scb_sweep m = *sw;
     double f = exp(lf);
@@ -840,8 +842,8 @@ LP_HD double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, dou
  * where the kappa alone (U = u0, deviance out->deviance on entry) fits the
  * counts better, the difference of the two U. Returns 1 and fills out
  * when the start has a fixed point. */
-LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, double u0,
-                         scb_result *out)
+LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, double u0,
+                                  scb_result *out)
 {
     double lf = log(c->core_frac), lr = log(c->core_ratio);
     double lnff = log(c->core_frac_factor), lnrf = log(c->core_ratio_factor);
@@ -973,7 +975,8 @@ LP_HD int scb_core_prior(const scb_sweep *sw, const scb_config *c, int used, dou
  * the sunlit model's U is ≥ 0 V. Returns 1 with U_sc the middle of
  * [0, u_max] and σ that of a uniform distribution on it (half-width/√3),
  * when the shape is rejected at U = 0 and u_max exists. */
-LP_HD int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c, int used, scb_result *out)
+LP_HD_NOINLINE int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c, int used,
+                                       scb_result *out)
 {
     double x[2], n = NAN;
     double dev = scb_fit_at(sw, c, 0.0, 0, x);
