@@ -22,7 +22,6 @@ struct lpmap_sweeps {
     er_table table;
     er_sweeps index;
     er_instrument inst;
-    uint64_t *stream; /* per sweep: its random stream in the default physics (er_sweep_stream) */
 };
 
 #endif

@@ -185,7 +185,9 @@ static lpmap_status end_work(lp_status st, lp_error *err, void *work_in, void *w
  * identity with the default physics. */
 static uint64_t sweep_stream(const lpmap_session *ss, const lpmap_sweeps *sw, size_t k)
 {
-    return ss->settings.physics == LPMAP_PHYSICS_REFERENCE ? (uint64_t)k : sw->stream[k];
+    if (ss->settings.physics == LPMAP_PHYSICS_REFERENCE)
+        return k;
+    return er_sweep_stream(sw->table.time_unix[sw->index.start[k]], k);
 }
 
 /* Rows of sweep k of the set used by a fit (at most LP_N_ENERGIES), and

@@ -7,24 +7,7 @@
 #include "api/api_internal.h"
 #include "io/theta.h"
 
-/* s->stream from each sweep's first-row time (er_sweep_stream); a sweep
- * without a finite time gets its index in the set. */
-static lpmap_status sweeps_streams(lpmap_sweeps *s)
-{
-    size_t n = s->index.n_sweeps;
-    free(s->stream);
-    s->stream = malloc((n ? n : 1) * sizeof *s->stream);
-    if (!s->stream)
-        return api_fail_msg(LPMAP_ERR_NOMEM, "out of memory for %zu sweeps", n);
-    for (size_t k = 0; k < n; k++) {
-        double t = s->table.time_unix[s->index.start[k]];
-        s->stream[k] = isfinite(t) ? er_sweep_stream(t) : (uint64_t)k;
-    }
-    return LPMAP_OK;
-}
-
-/* The sweep index and streams of a filled table, then *out = s; frees s on
- * failure. */
+/* The sweep index of a filled table, then *out = s; frees s on failure. */
 static lpmap_status sweeps_finish(lpmap_sweeps *s, lpmap_sweeps **out)
 {
     lp_error err;
@@ -32,11 +15,6 @@ static lpmap_status sweeps_finish(lpmap_sweeps *s, lpmap_sweeps **out)
     if (er_sweeps_build(&s->table, &s->index, &err) != LP_OK) {
         lpmap_sweeps_free(s);
         return api_fail(&err);
-    }
-    lpmap_status cs = sweeps_streams(s);
-    if (cs != LPMAP_OK) {
-        lpmap_sweeps_free(s);
-        return cs;
     }
     *out = s;
     return LPMAP_OK;
@@ -125,7 +103,6 @@ void lpmap_sweeps_free(lpmap_sweeps *s)
     if (!s)
         return;
     er_sweeps_free(&s->index);
-    free(s->stream);
     er_table_free(&s->table);
     free(s);
 }

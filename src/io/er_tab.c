@@ -338,11 +338,12 @@ void er_sweeps_free(er_sweeps *s)
     memset(s, 0, sizeof *s);
 }
 
-uint64_t er_sweep_stream(double time_unix)
+uint64_t er_sweep_stream(double time_unix, uint64_t fallback)
 {
     double ms = time_unix * 1000.0;
-    int64_t t = fabs(ms) < 9e18 ? (int64_t)llround(ms) : INT64_MIN;
-    return rng_stream_of((uint64_t)t, UINT64_C(0x4C504D4150)); /* "LPMAP" */
+    if (!(fabs(ms) < 9e18))
+        return fallback;
+    return rng_stream_of((uint64_t)llround(ms), UINT64_C(0x4C504D4150)); /* "LPMAP" */
 }
 
 int64_t er_table_offset_spec_no(er_table *t, size_t first_row, int64_t offset)

@@ -72,9 +72,10 @@ int er_table_alloc(er_table *table, size_t rows);
 size_t er_table_keep_rows(er_table *table, const unsigned char *keep);
 
 /* The random stream id of a sweep in the default physics (docs/decisions.md
- * "Sweep streams"): from the time of its first row (finite, rounded to the
- * ms), so a sweep's fit does not depend on what else was read with it. */
-uint64_t er_sweep_stream(double time_unix);
+ * "Sweep streams"): from the time of its first row (rounded to the ms), so
+ * a sweep's fit does not depend on what else was read with it; `fallback`
+ * where that time is not finite. */
+uint64_t er_sweep_stream(double time_unix, uint64_t fallback);
 
 /* Sweeps: contiguous runs of rows sharing a spec_no. */
 typedef struct {

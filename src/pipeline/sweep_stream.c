@@ -6,8 +6,6 @@
  * ms), so a sweep gets the same fit whichever other
  * days or files are in the run (a --start/--end range, a re-run of one
  * day). */
-#include <math.h>
-
 #include "io/er_tab.h"
 #include "pipeline/stages.h"
 
@@ -15,6 +13,5 @@ uint64_t sweep_stream_id(const batch_context *ctx, const day_work *d, size_t swe
 {
     if (ctx->opt->physics == PHYSICS_REFERENCE)
         return ctx->sweep_counter + sweep;
-    double t = d->table.time_unix[d->sweeps.start[sweep]];
-    return isfinite(t) ? er_sweep_stream(t) : ctx->sweep_counter + sweep;
+    return er_sweep_stream(d->table.time_unix[d->sweeps.start[sweep]], ctx->sweep_counter + sweep);
 }
