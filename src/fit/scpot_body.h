@@ -773,6 +773,27 @@ LP_HD double scb_core_dev(const scb_sweep *sw, const scb_config *c, double lf, d
     return d + zf * zf + zr * zr;
 }
 
+/* The best (ln f, ln r) candidate so far and its halo fit. */
+typedef struct {
+    double p, x[2], lf, lr;
+} scb_core_best;
+
+/* Try (lf, lr) at u, its halo fitted warm from x; keep it in b when its
+ * penalised deviance is lower. */
+LP_HD void scb_core_try(const scb_sweep *sw, const scb_config *c, double lf, double lr, double u,
+                        const double *x, scb_core_best *b)
+{
+    double y[2] = {x[0], x[1]};
+    double p = scb_core_dev(sw, c, lf, lr, u, 1, y);
+    if (p < b->p) {
+        b->p = p;
+        b->x[0] = y[0];
+        b->x[1] = y[1];
+        b->lf = lf;
+        b->lr = lr;
+    }
+}
+
 /* At fixed U: the best (ln f, ln r) by a pattern search from (*lf, *lr)
  * (the 8 neighbours at steps sf, sr, each a warm fit from the centre's
  * halo; the steps halve when none is better, down to SCB_CORE_MIN_STEP of
@@ -784,27 +805,16 @@ LP_HD_NOINLINE double scb_core_search(const scb_sweep *sw, const scb_config *c, 
     double p0 = scb_core_dev(sw, c, *lf, *lr, u, 1, x);
     double min_f = SCB_CORE_MIN_STEP * log(c->core_frac_factor);
     for (int it = 0; it < SCB_CORE_SEARCH_MAX && sf >= min_f; it++) {
-        double bp = p0, bx[2] = {x[0], x[1]}, blf = *lf, blr = *lr;
-        for (int k = 0; k < 9; k++) {
-            if (k == 4)
-                continue;
-            double y[2] = {x[0], x[1]};
-            double lf1 = *lf + sf * (k / 3 - 1), lr1 = *lr + sr * (k % 3 - 1);
-            double p = scb_core_dev(sw, c, lf1, lr1, u, 1, y);
-            if (p < bp) {
-                bp = p;
-                bx[0] = y[0];
-                bx[1] = y[1];
-                blf = lf1;
-                blr = lr1;
-            }
-        }
-        if (bp < p0) {
-            p0 = bp;
-            x[0] = bx[0];
-            x[1] = bx[1];
-            *lf = blf;
-            *lr = blr;
+        scb_core_best b = {p0, {x[0], x[1]}, *lf, *lr};
+        for (int k = 0; k < 9; k++)
+            if (k != 4)
+                scb_core_try(sw, c, *lf + sf * (k / 3 - 1), *lr + sr * (k % 3 - 1), u, x, &b);
+        if (b.p < p0) {
+            p0 = b.p;
+            x[0] = b.x[0];
+            x[1] = b.x[1];
+            *lf = b.lf;
+            *lr = b.lr;
         } else {
             sf *= 0.5;
             sr *= 0.5;
@@ -860,26 +870,18 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
         if (!round) {
             /* the first U: a grid over the prior's ±1.5 σ finds the valley
              * of the deviance (narrow and diagonal in f, r) */
-            double bp = 1e300, bx[2] = {x[0], x[1]}, blf = lf, blr = lr;
-            for (int k = 0; k < SCB_CORE_GRID * SCB_CORE_GRID; k++) {
-                double y[2] = {x[0], x[1]};
-                double lf1 = log(c->core_frac) +
-                             SCB_CORE_GRID_STEP * lnff * (k / SCB_CORE_GRID - SCB_CORE_GRID / 2);
-                double lr1 = log(c->core_ratio) +
-                             SCB_CORE_GRID_STEP * lnrf * (k % SCB_CORE_GRID - SCB_CORE_GRID / 2);
-                double p = scb_core_dev(sw, c, lf1, lr1, u, 1, y);
-                if (p < bp) {
-                    bp = p;
-                    bx[0] = y[0];
-                    bx[1] = y[1];
-                    blf = lf1;
-                    blr = lr1;
-                }
-            }
-            x[0] = bx[0];
-            x[1] = bx[1];
-            lf = blf;
-            lr = blr;
+            scb_core_best b = {1e300, {x[0], x[1]}, lf, lr};
+            for (int k = 0; k < SCB_CORE_GRID * SCB_CORE_GRID; k++)
+                scb_core_try(sw, c,
+                             log(c->core_frac) + SCB_CORE_GRID_STEP * lnff *
+                                                     (k / SCB_CORE_GRID - SCB_CORE_GRID / 2),
+                             log(c->core_ratio) + SCB_CORE_GRID_STEP * lnrf *
+                                                      (k % SCB_CORE_GRID - SCB_CORE_GRID / 2),
+                             u, x, &b);
+            x[0] = b.x[0];
+            x[1] = b.x[1];
+            lf = b.lf;
+            lr = b.lr;
         }
         scb_core_search(sw, c, u, sc * lnff, sc * lnrf, &lf, &lr, x);
         double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
