@@ -154,30 +154,55 @@ static void test_usc_truth_is_the_charging_model(void **state)
                     sqrt(fmax(0.0, 1.0 - u / ti));
         assert_close(sim_shadow_balance(&sw, u), ji + jsee - je, 0, 1e-3 * je);
     }
-    /* hot plasma sheet in shadow: secondary yield > 1 at U = 0, no bracket: NaN */
+    /* hot plasma sheet in shadow: secondary yield > 1 at U = 0, the
+     * spacecraft charges positive until the returning secondaries (2 eV)
+     * balance it: a root a few volts above 0 (docs/physics.md §6.3) */
     sim_plasma ps = {ENV_PLASMA_SHEET, 2e6, 3.5, 100.0, 0.0, 0.0, 0.0};
     ps.theta = kappa_theta_from_temperature(ps.kappa, ps.te_ev);
-    assert_true(isnan(sim_usc_truth(&ps, 0)));
-    /* the potential reached charging from 0 V: the balance is negative all
-     * the way from 0 V down to the root (the first zero, a stable one) */
-    int found = 0;
+    assert_true(sim_shadow_balance(&ps, 0.0) > 0.0);
+    double up = sim_usc_truth(&ps, 0);
+    assert_true(up > 0.0 && up < 10.0);
+    assert_true(sim_shadow_balance(&ps, up - 2e-3) > 0.0 &&
+                sim_shadow_balance(&ps, up + 2e-3) < 0.0);
+    /* above 0 V: every electron arrives, ions are repelled, exp(-U/T_s) of
+     * the secondaries escape (the 20,001-point grid again) */
+    for (double u = 0.5; u < 40.0; u += 7.3) {
+        enum { NF = 20001 };
+        static double e[NF], phi[NF], see[NF];
+        const double q = LP_ELEMENTARY_CHARGE_C;
+        logspace(SC_BALANCE_E_MIN_EV, SC_BALANCE_E_MAX_EV, NF, e);
+        for (int i = 0; i < NF; i++) {
+            phi[i] = 0.25 * kappa_flux(ps.density, ps.kappa, ps.theta, e[i]) * 1e4;
+            see[i] = charging_sternglass(e[i] + u) * phi[i];
+        }
+        double je = q * trapezoid_integrate(e, phi, NF), jsee = q * trapezoid_integrate(e, see, NF);
+        double ti = ps.te_ev + LP_EPS;
+        double ji =
+            q * ps.density * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * exp(-u / ti);
+        assert_close(sim_shadow_balance(&ps, u), ji + jsee * exp(-u / SEE_T_EV) - je, 0, 1e-3 * je);
+    }
+    /* the potential reached charging from 0 V: the balance keeps the sign
+     * it has at 0 V all the way to the root (the first zero, a stable one),
+     * below 0 V when it is negative there, above when positive */
+    int found = 0, positive = 0;
     for (double te = 8.0; te < 700.0; te *= 1.4)
         for (double kappa = 2.6; kappa < 6.0; kappa += 0.9) {
             sim_plasma p = {ENV_PLASMA_SHEET, 1e6, kappa, te, 0.0, 0.0, 0.0};
             p.theta = kappa_theta_from_temperature(kappa, te);
             double u = sim_usc_truth(&p, 0);
-            if (!isfinite(u)) {
-                assert_true(sim_shadow_balance(&p, 0.0) >= 0.0); /* charges positive */
-                continue;
-            }
+            assert_true(isfinite(u));
+            double f0 = sim_shadow_balance(&p, 0.0);
+            assert_true(u > 0.0 ? f0 > 0.0 : f0 <= 0.0);
             found++;
+            positive += u > 0.0;
             for (int i = 1; i < 400; i++) {
                 double v = u * (double)i / 400.0;
-                if (v > u + 2e-3)
-                    assert_true(sim_shadow_balance(&p, v) < 0.0);
+                if (fabs(v - u) > 2e-3)
+                    assert_true(u > 0.0 ? sim_shadow_balance(&p, v) > 0.0
+                                        : sim_shadow_balance(&p, v) < 0.0);
             }
         }
-    assert_true(found > 10);
+    assert_true(positive > 3 && found - positive > 10);
 }
 
 /* A core-halo plasma: the moments of the simulated distribution, integrated

@@ -59,6 +59,8 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
         o->status = SCPOT_OK;
         o->u_sigma = NAN;
         o->method = 0;
+        o->u_own_sigma = o->u_alt = o->u_alt_sigma = NAN;
+        o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -166,6 +168,7 @@ static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, 
 static void consistent_result(const scb_result *r, scpot_result *o)
 {
     o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+    o->u_own_sigma = o->u_alt = o->u_alt_sigma = o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
     o->method = 0;
     switch (r->status) {
     case SCB_OK: o->status = SCPOT_OK; break;
@@ -181,6 +184,30 @@ static void consistent_result(const scb_result *r, scpot_result *o)
     o->density = r->density;
     o->kappa = r->kappa;
     o->method = r->method;
+    o->u_own_sigma = r->u_own_sigma;
+    o->u_alt = r->u_alt;
+    o->u_alt_sigma = r->u_alt_sigma;
+    o->alt_te_ev = r->alt_te_ev;
+    o->alt_density = r->alt_density;
+    o->alt_kappa = r->alt_kappa;
+}
+
+void scpot_result_choose(scpot_result *r, int take_alt)
+{
+    if (!isfinite(r->u_alt))
+        return;
+    r->method = SCB_METHOD_TWO_CHOSEN;
+    if (take_alt) {
+        r->u_sc = r->u_alt;
+        r->u_sigma = r->u_alt_sigma;
+        r->te_ev = r->alt_te_ev;
+        r->density = r->alt_density;
+        r->kappa = r->alt_kappa;
+    } else {
+        r->u_sigma = r->u_own_sigma;
+    }
+    r->u_own_sigma = r->u_sigma;
+    r->u_alt = r->u_alt_sigma = r->alt_te_ev = r->alt_density = r->alt_kappa = NAN;
 }
 
 lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
@@ -197,6 +224,8 @@ lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrume
         for (size_t i = 0; i < n; i++) {
             scpot_result *o = &out[i];
             o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
+            o->u_own_sigma = o->u_alt = o->u_alt_sigma = NAN;
+            o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
             o->method = 0;
             if (sweeps[i].sunlit < 0)
                 o->status = SCPOT_NO_GEOMETRY;

@@ -39,7 +39,16 @@ typedef struct {
     scpot_status status;
     double u_sigma; /* 1-sigma of u_sc (V); NaN in reference mode */
     int method;     /* consistent: how U_sc was obtained (SCB_METHOD_*, fit/scpot_body.h) */
+    /* consistent, shadowed: a second self-consistent potential on the
+     * positive charging branch (NaN: none; scb_result.u_alt). u_sigma then
+     * spans both; u_own_sigma is u_sc's alone. */
+    double u_own_sigma, u_alt, u_alt_sigma, alt_te_ev, alt_density, alt_kappa;
 } scpot_result;
+
+/* Take the positive-branch alternative of r as its U_sc (with its own fit
+ * and sigma), or settle on u_sc (its own sigma); either way no alternative
+ * remains. */
+void scpot_result_choose(scpot_result *r, int take_alt);
 
 /* Estimate U_sc for n sweeps; kappa fits go through the backend (CPU or
  * GPU), the root finding runs on the CPU. */

@@ -90,12 +90,23 @@ typedef struct {
      * T_kappa/core_ratio beside the kappa (core_w = 0: kappa only; set by
      * scb_estimate under the core prior) */
     double core_w, core_ratio;
+    /* shadowed: 0 the negative charging branch (F(0 V) < 0), 1 the positive
+     * one (F(0 V) > 0; docs/physics.md §6.3); set by scb_estimate */
+    int positive;
 } scb_sweep;
+
+/* scb_charging_scaled's regime: sunlit, or which shadowed branch */
+#define SCB_SHADOW_NEGATIVE 0
+#define SCB_SUNLIT 1
+#define SCB_SHADOW_POSITIVE 2
 
 /* scb_result.method (NPZ spec_spacecraft_potential_method) */
 #define SCB_METHOD_KAPPA 0      /* the kappa fixed point */
 #define SCB_METHOD_CORE_PRIOR 1 /* shadowed: the solar-wind core prior (density, te_ev: total) */
 #define SCB_METHOD_INTERVAL 2   /* sunlit, no fixed point: the middle of [0, U without unseen e-] */
+/* shadowed, kappa fixed points on both charging branches (u_alt): */
+#define SCB_METHOD_TWO_CHOSEN 3 /* the loss-cone fit chose this one (pipeline/fit_stage.c) */
+#define SCB_METHOD_TWO_OPEN 4   /* none chosen: the negative one, u_sigma spans both */
 
 typedef enum {
     SCB_OK = 0,
@@ -107,7 +118,13 @@ typedef enum {
 typedef struct {
     double u_sc, u_sigma, density, kappa, theta, te_ev, deviance, phi;
     double u_model_sigma; /* the part of u_sigma from the unseen electrons (0: none) */
-    int method;           /* SCB_METHOD_*: how u_sc was obtained */
+    /* shadowed, two self-consistent potentials (a kappa spectrum measured at
+     * U looks like a hotter kappa at 0 V, docs/physics-modes.md "Two
+     * charging branches"): u_sc is the negative one, u_alt (NaN: none) the
+     * positive one with its own fit; u_sigma then spans both, u_own_sigma
+     * is u_sc's alone */
+    double u_own_sigma, u_alt, u_alt_sigma, alt_density, alt_kappa, alt_te_ev;
+    int method; /* SCB_METHOD_*: how u_sc was obtained */
     int iterations;
     scb_status status;
 } scb_result;
@@ -368,10 +385,12 @@ LP_HD double scb_invert_photo(double j)
     return u;
 }
 
-/* Shadowed current balance F(U) = J_i + J_see - J_e (A/m²) at U < 0 from
- * the ambient spectrum: the electrons of ambient energy E > |U| reach the
+/* Shadowed current balance F(U) = J_i + J_see - J_e (A/m²) from the
+ * ambient spectrum. U < 0: the electrons of ambient energy E > |U| reach the
  * spacecraft (¼·e·1e4·∫J dE), each frees Sternglass secondaries at its
- * arrival energy E - |U|; ions at T_i = T_e (OML attraction). The
+ * arrival energy E - |U|; ions at T_i = T_e (OML attraction). U > 0
+ * (docs/physics.md §6.3): every electron arrives, at E + U; ions are
+ * repelled (exp(-U/T_i)) and exp(-U/SEE_T_EV) of the secondaries escape. The
  * original's formula (physics/charging.c, the reference physics) also
  * lowers the temperature by U/(κ-1.5), which a Liouville mapping does not
  * do: the electrons that arrive keep the ambient distribution. A
@@ -382,7 +401,7 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
 {
     const double q = LP_ELEMENTARY_CHARGE_C;
     double theta = kappa_theta_from_temperature(kappa, te_ev);
-    double au = fabs(u);
+    double au = u < 0.0 ? -u : 0.0; /* electrons below it never arrive */
     double e0 = au > SC_BALANCE_E_MIN_EV ? au : SC_BALANCE_E_MIN_EV, e1 = SC_BALANCE_E_MAX_EV;
     double je = 0.0, jsee = 0.0;
     if (e0 < e1) {
@@ -399,7 +418,7 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
             if (cn > 0.0)
                 flux += 4.0 * LP_PI * 1e-4 * cn * exp(-e / tc) * v2 / LP_ELECTRON_MASS_EV_S2_M2;
             double phi = 0.25 * flux * 1e4 * e * (e < e_lo ? scale : 1.0);
-            double x = (e - au) / SEE_E_MAX_EV;
+            double x = (e + u) / SEE_E_MAX_EV; /* the arrival energy */
             double w = (i == 0 || i == SCB_BALANCE_POINTS - 1) ? 1.0 : (i % 2 ? 4.0 : 2.0);
             je += w * phi;
             jsee += w * (x > 0.0 ? 7.4 * SEE_DELTA_MAX * x * exp(-2.0 * sqrt(x)) : 0.0) * phi;
@@ -411,9 +430,10 @@ LP_HD double scb_balance_scaled(double n, double kappa, double te_ev, double u, 
     double ni = n * (1.0 + core_w);
     double ti =
         (core_w > 0.0 ? (te_ev + core_w * te_ev / core_ratio) / (1.0 + core_w) : te_ev) + LP_EPS;
-    double ji =
-        q * ni * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) * sqrt(fmax(0.0, 1.0 - u / ti));
-    return ji + q * jsee - q * je;
+    double ji0 = q * ni * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG));
+    if (u > 0.0)
+        return ji0 * exp(-u / ti) + q * jsee * exp(-u / SEE_T_EV) - q * je;
+    return ji0 * sqrt(1.0 - u / ti) + q * jsee - q * je;
 }
 
 /* The balance as modelled (no scaling of the unseen part). */
@@ -422,52 +442,12 @@ LP_HD double scb_balance(double n, double kappa, double te_ev, double u)
     return scb_balance_scaled(n, kappa, te_ev, u, 0.0, 1.0, 0.0, 1.0);
 }
 
-/* Shadowed U_sc: the first stable root of F below 0 V (F < 0 above it,
- * F > 0 below: a spacecraft charging from 0 V stops there), from a
- * log-spaced scan 0 → -1500 V (growing ×1.5 up to 10 times, as the
- * reference bracket), refined by bisection-secant (Illinois). */
-LP_HD_NOINLINE double scb_shadow_root(double n, double kappa, double te_ev, double hint,
-                                      double e_lo, double scale, double cw, double cr)
+/* Illinois (bisection-secant) on a bracket lo < hi with F(lo) > 0 >= F(hi)
+ * down to SC_BRENT_XTOL. */
+LP_HD double scb_balance_refine(double n, double kappa, double te_ev, double lo, double flo,
+                                double hi, double fhi, double e_lo, double scale, double cw,
+                                double cr)
 {
-    if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
-        return NAN;
-    double lo = NAN, flo = NAN, hi = NAN, fhi = NAN;
-    if (hint < 0.0) {
-        /* a stable crossing right around the hint (inside the fixed point,
-         * where the root moves little between iterations) */
-        lo = 1.02 * hint - 0.05;
-        hi = fmin(0.98 * hint + 0.05, 0.0);
-        flo = scb_balance_scaled(n, kappa, te_ev, lo, e_lo, scale, cw, cr);
-        fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale, cw, cr);
-        if (!(flo > 0.0 && fhi <= 0.0))
-            lo = NAN;
-    }
-    if (isnan(lo)) {
-        hi = 0.0;
-        fhi = scb_balance_scaled(n, kappa, te_ev, 0.0, e_lo, scale, cw, cr);
-        if (fhi > 0.0)
-            return NAN; /* no net electron current at 0 V: not negative */
-    }
-    double umin = SC_SHADOW_U_MIN;
-    for (int grow = 0; grow <= SC_BRACKET_TRIES && isnan(lo); grow++) {
-        double a = grow ? umin / SC_BRACKET_GROW : -0.05;
-        for (int k = 1; k <= SCB_SCAN_POINTS; k++) {
-            double u = a * pow(umin / a, (double)k / SCB_SCAN_POINTS);
-            if (u >= hi)
-                continue;
-            double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale, cw, cr);
-            if (f > 0.0) {
-                lo = u;
-                flo = f;
-                break;
-            }
-            hi = u;
-            fhi = f;
-        }
-        umin *= SC_BRACKET_GROW;
-    }
-    if (isnan(lo))
-        return NAN;
     int side = 0;
     for (int it = 0; it < 100; it++) {
         double u = (lo * fhi - hi * flo) / (fhi - flo);
@@ -493,26 +473,99 @@ LP_HD_NOINLINE double scb_shadow_root(double n, double kappa, double te_ev, doub
     return 0.5 * (lo + hi);
 }
 
+/* Shadowed U_sc: the root a spacecraft charging from 0 V reaches. F(0) < 0
+ * (net electron current): the first stable root of F below 0 V (F < 0
+ * above it, F > 0 below), from a log-spaced scan 0 → -1500 V (growing ×1.5
+ * up to 10 times, as the reference bracket). F(0) > 0 (secondaries and
+ * ions outrun the electrons, hot plasma-sheet electrons): the first root
+ * above 0 V, where the returning secondaries balance it, from a doubling
+ * scan 0.25 → SC_SHADOW_U_MAX (docs/physics.md §6.3). Both refined by
+ * bisection-secant (Illinois). */
+LP_HD_NOINLINE double scb_shadow_root(double n, double kappa, double te_ev, double hint,
+                                      double e_lo, double scale, double cw, double cr, int positive)
+{
+    if (!(n > 0.0) || !isfinite(n) || !isfinite(kappa) || !(te_ev > 0.0))
+        return NAN;
+    double lo = NAN, flo = NAN, hi = NAN, fhi = NAN;
+    if (hint < 0.0 && !positive) {
+        /* a stable crossing right around the hint (inside the fixed point,
+         * where the root moves little between iterations) */
+        lo = 1.02 * hint - 0.05;
+        hi = fmin(0.98 * hint + 0.05, 0.0);
+        flo = scb_balance_scaled(n, kappa, te_ev, lo, e_lo, scale, cw, cr);
+        fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale, cw, cr);
+        if (!(flo > 0.0 && fhi <= 0.0))
+            lo = NAN;
+    }
+    if (isnan(lo)) {
+        hi = 0.0;
+        fhi = scb_balance_scaled(n, kappa, te_ev, 0.0, e_lo, scale, cw, cr);
+        if ((fhi > 0.0) != (positive != 0))
+            return NAN; /* the other branch's: F(0) < 0 charges negative, F(0) > 0 positive */
+        if (positive) {
+            lo = 0.0;
+            flo = fhi;
+            for (hi = 0.25;; hi *= 2.0) {
+                fhi = scb_balance_scaled(n, kappa, te_ev, hi, e_lo, scale, cw, cr);
+                if (!(fhi > 0.0))
+                    break;
+                if (hi >= SC_SHADOW_U_MAX)
+                    return NAN;
+                lo = hi;
+                flo = fhi;
+            }
+            return scb_balance_refine(n, kappa, te_ev, lo, flo, hi, fhi, e_lo, scale, cw, cr);
+        }
+    }
+    double umin = SC_SHADOW_U_MIN;
+    for (int grow = 0; grow <= SC_BRACKET_TRIES && isnan(lo); grow++) {
+        double a = grow ? umin / SC_BRACKET_GROW : -0.05;
+        for (int k = 1; k <= SCB_SCAN_POINTS; k++) {
+            double u = a * pow(umin / a, (double)k / SCB_SCAN_POINTS);
+            if (u >= hi)
+                continue;
+            double f = scb_balance_scaled(n, kappa, te_ev, u, e_lo, scale, cw, cr);
+            if (f > 0.0) {
+                lo = u;
+                flo = f;
+                break;
+            }
+            hi = u;
+            fhi = f;
+        }
+        umin *= SC_BRACKET_GROW;
+    }
+    if (isnan(lo))
+        return NAN;
+    return scb_balance_refine(n, kappa, te_ev, lo, flo, hi, fhi, e_lo, scale, cw, cr);
+}
+
 /* g: U_sc of the charging model for the ambient (n, κ, θ); `hint` (NaN:
  * none) lets a shadowed root be searched near it first. The _scaled form
  * multiplies the electron flux below the ambient energy e_lo (what the
  * instrument does not see) by `scale`. */
-LP_HD_NOINLINE double scb_charging_scaled(int sunlit, double n, double kappa, double theta,
+LP_HD_NOINLINE double scb_charging_scaled(int regime, double n, double kappa, double theta,
                                           double hint, double e_lo, double scale, double cw,
                                           double cr)
 {
-    if (sunlit) {
+    if (regime == SCB_SUNLIT) {
         double lo = SC_JE_E_MIN_EV, hi = SC_JE_E_MAX_EV;
         double cut = e_lo < lo ? lo : (e_lo > hi ? hi : e_lo);
         return scb_invert_photo(scale * scb_electron_current(n, kappa, theta, lo, cut) +
                                 scb_electron_current(n, kappa, theta, cut, hi));
     }
-    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint, e_lo, scale, cw, cr);
+    return scb_shadow_root(n, kappa, kappa_temperature_ev(kappa, theta), hint, e_lo, scale, cw, cr,
+                           regime == SCB_SHADOW_POSITIVE);
+}
+
+LP_HD int scb_regime(const scb_sweep *sw)
+{
+    return sw->sunlit ? SCB_SUNLIT : sw->positive ? SCB_SHADOW_POSITIVE : SCB_SHADOW_NEGATIVE;
 }
 
 LP_HD double scb_charging(const scb_sweep *sw, double n, double kappa, double theta, double hint)
 {
-    return scb_charging_scaled(sw->sunlit, n, kappa, theta, hint, 0.0, 1.0, sw->core_w,
+    return scb_charging_scaled(scb_regime(sw), n, kappa, theta, hint, 0.0, 1.0, sw->core_w,
                                sw->core_ratio);
 }
 
@@ -725,6 +778,9 @@ LP_HD_NOINLINE int scb_fixed_point(const scb_sweep *sw, const scb_config *c, dou
     if (isfinite(u_start)) {
         u0 = u_start;
         scb_fit_at(sw, c, u0, 0, x);
+    } else if (!sw->sunlit && sw->positive) {
+        u0 = 0.0; /* the positive branch's root lies within a few volts of 0 */
+        scb_fit_at(sw, c, u0, 0, x);
     } else if (!sw->sunlit) {
         scb_fit_at(sw, c, 0.0, 0, x);
         double te = kappa_temperature_ev(x[0], pow(10.0, x[1]));
@@ -735,7 +791,7 @@ LP_HD_NOINLINE int scb_fixed_point(const scb_sweep *sw, const scb_config *c, dou
     if (isfinite(h0))
         ok = scb_solve_fixed(sw, c, u0, h0, u0 + h0, h0 > 0.0 ? u0 : NAN, h0 < 0.0 ? u0 : NAN, x, n,
                              dev, u, it);
-    if (!ok && !sw->sunlit)
+    if (!ok && !sw->sunlit && !sw->positive)
         ok = scb_solve_scan(sw, c, x, n, dev, u, it);
     return ok;
 }
@@ -936,7 +992,8 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
             for (int sgn = 0; sgn < 2; sgn++) {
                 double e = sgn ? 1.0 : -1.0;
                 double ff = exp(lf + (k ? 0.0 : e * lnff)), rr = exp(lr + (k ? e * lnrf : 0.0));
-                v[sgn] = scb_charging_scaled(0, n, x[0], th, u, 0.0, 1.0, (1.0 - ff) / ff, rr);
+                v[sgn] = scb_charging_scaled(SCB_SHADOW_NEGATIVE, n, x[0], th, u, 0.0, 1.0,
+                                             (1.0 - ff) / ff, rr);
             }
             double d = isfinite(v[0]) && isfinite(v[1]) ? 0.5 * (v[1] - v[0])
                        : isfinite(v[0])                 ? v[0] - u
@@ -992,7 +1049,7 @@ LP_HD_NOINLINE int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c,
         if (sw->exposure[i] > 0.0 && sw->energy[i] < e_lo)
             e_lo = sw->energy[i];
     double th = pow(10.0, x[1]);
-    double umax = scb_charging_scaled(1, n, x[0], th, NAN, e_lo, 0.0, 0.0, 1.0);
+    double umax = scb_charging_scaled(SCB_SUNLIT, n, x[0], th, NAN, e_lo, 0.0, 0.0, 1.0);
     if (!(umax > 0.0))
         return 0;
     out->deviance = dev;
@@ -1008,23 +1065,11 @@ LP_HD_NOINLINE int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c,
     return 1;
 }
 
-/* The whole estimate of one sweep. */
-LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *out)
+/* The estimate of one sweep on one charging branch (sw->positive) with
+ * `used` rows of data. */
+LP_HD_NOINLINE void scb_estimate_branch(const scb_sweep *sw, const scb_config *c, int used,
+                                        scb_result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->u_sc = out->u_sigma = out->density = out->kappa = out->theta = out->te_ev = NAN;
-    out->deviance = out->phi = NAN;
-    int used = 0;
-    double total = 0.0;
-    for (int i = 0; i < sw->n_rows; i++)
-        if (sw->exposure[i] > 0.0) {
-            used++;
-            total += sw->counts[i];
-        }
-    if (used < SCB_MIN_ROWS || total < SCB_MIN_COUNTS) {
-        out->status = SCB_NO_DATA;
-        return;
-    }
     double x[2], n = NAN, dev = NAN, u = NAN;
     int it = 0;
     int ok = scb_fixed_point(sw, c, NAN, x, &n, &dev, &u, &it);
@@ -1067,8 +1112,8 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
                 e_lo = sw->energy[i];
         e_lo -= u;
         double th = out->theta;
-        double u0 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 0.0, 0.0, 1.0);
-        double u2 = scb_charging_scaled(sw->sunlit, n, x[0], th, u, e_lo, 2.0, 0.0, 1.0);
+        double u0 = scb_charging_scaled(scb_regime(sw), n, x[0], th, u, e_lo, 0.0, 0.0, 1.0);
+        double u2 = scb_charging_scaled(scb_regime(sw), n, x[0], th, u, e_lo, 2.0, 0.0, 1.0);
         double m = isfinite(u0) && isfinite(u2) ? 0.5 * fabs(u2 - u0)
                    : isfinite(u0)               ? fabs(u0 - u)
                    : isfinite(u2)               ? fabs(u2 - u)
@@ -1078,6 +1123,65 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     }
     out->u_sigma = s;
     out->status = SCB_OK;
+}
+
+/* The whole estimate of one sweep: shadowed, both charging branches; the
+ * loss cone may later choose between two self-consistent potentials
+ * (pipeline/fit_stage.c), so both are handed out. */
+LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->u_sc = out->u_sigma = out->density = out->kappa = out->theta = out->te_ev = NAN;
+    out->deviance = out->phi = NAN;
+    out->u_own_sigma = out->u_alt = out->u_alt_sigma = NAN;
+    out->alt_density = out->alt_kappa = out->alt_te_ev = NAN;
+    int used = 0;
+    double total = 0.0;
+    for (int i = 0; i < sw->n_rows; i++)
+        if (sw->exposure[i] > 0.0) {
+            used++;
+            total += sw->counts[i];
+        }
+    if (used < SCB_MIN_ROWS || total < SCB_MIN_COUNTS) {
+        out->status = SCB_NO_DATA;
+        return;
+    }
+    scb_estimate_branch(sw, c, used, out);
+    out->u_own_sigma = out->u_sigma;
+    /* the positive branch: only a plain kappa fixed point (the core prior
+     * and the unseen-electron sigma are the negative branch's) */
+    if (sw->sunlit || out->method != SCB_METHOD_KAPPA || out->u_model_sigma > 0.0)
+        return;
+    scb_sweep m = *sw;
+    m.positive = 1;
+    scb_result p;
+    memset(&p, 0, sizeof p);
+    p.u_sc = p.u_sigma = NAN;
+    scb_estimate_branch(&m, c, used, &p);
+    int it = out->iterations + p.iterations;
+    if (p.status != SCB_OK || p.method != SCB_METHOD_KAPPA || p.u_model_sigma > 0.0 ||
+        !isfinite(p.u_sigma)) {
+        out->iterations = it;
+        return;
+    }
+    if (out->status != SCB_OK) { /* the positive branch alone */
+        *out = p;
+        out->u_own_sigma = p.u_sigma;
+        out->u_alt = out->u_alt_sigma = NAN;
+        out->alt_density = out->alt_kappa = out->alt_te_ev = NAN;
+        out->iterations = it;
+        return;
+    }
+    out->iterations = it;
+    out->u_alt = p.u_sc;
+    out->u_alt_sigma = p.u_sigma;
+    out->alt_density = p.density;
+    out->alt_kappa = p.kappa;
+    out->alt_te_ev = p.te_ev;
+    out->method = SCB_METHOD_TWO_OPEN;
+    /* either may be the truth: the sigma spans both (a two-point mixture) */
+    double half = 0.5 * fabs(p.u_sc - out->u_sc);
+    out->u_sigma = sqrt(out->u_sigma * out->u_sigma + half * half);
 }
 
 #endif

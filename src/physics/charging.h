@@ -25,6 +25,12 @@
 #define SC_BALANCE_POINTS 500
 #define SEE_DELTA_MAX 1.5 /* Sternglass: 7.4 * delta_max * (E/E_max) exp(-2 sqrt(E/E_max)) */
 #define SEE_E_MAX_EV 500.0
+/* Positive shadowed charging (docs/physics.md §6.3): secondaries leave the
+ * surface as a 2 eV Maxwellian (Whipple 1981, Rep. Prog. Phys. 44, 1197),
+ * so above 0 V only exp(-U/T_s) of them escape; the root is searched from
+ * 0 V up to SC_SHADOW_U_MAX. */
+#define SEE_T_EV 2.0
+#define SC_SHADOW_U_MAX 150.0
 
 /* Brent's method on [a, b] (f(a), f(b) of opposite sign). Returns the root,
  * or NaN without a sign change. *iterations (may be NULL) gets the count. */

@@ -138,27 +138,24 @@ double sim_shadow_balance(const sim_plasma *p, double u)
     const double q = LP_ELEMENTARY_CHARGE_C;
     const flux_coef fc = flux_coef_of(p);
     double e[SC_BALANCE_POINTS], phi[SC_BALANCE_POINTS], see[SC_BALANCE_POINTS];
-    double au = fabs(u);
-    /* electrons below |U| are turned back before reaching the spacecraft:
-     * the grid starts at |U| itself (a fixed grid masked at |U| drops the
-     * piece up to its next point, a sawtooth of ~1-2 % in U_sc) */
-    double e0 = au > SC_BALANCE_E_MIN_EV ? au : SC_BALANCE_E_MIN_EV;
+    /* electrons below |U| are turned back before reaching a negative
+     * spacecraft: the grid starts at |U| itself (a fixed grid masked at |U|
+     * drops the piece up to its next point, a sawtooth of ~1-2 % in U_sc) */
+    double e0 = u < 0.0 && -u > SC_BALANCE_E_MIN_EV ? -u : SC_BALANCE_E_MIN_EV;
     if (e0 >= SC_BALANCE_E_MAX_EV)
         e0 = SC_BALANCE_E_MAX_EV;
     logspace(e0, SC_BALANCE_E_MAX_EV, SC_BALANCE_POINTS, e);
-    int k = 0;
     for (int i = 0; i < SC_BALANCE_POINTS; i++) {
-        e[k] = e[i];
-        phi[k] = 0.25 * flux_eval(&fc, e[i]) * 1e4;
-        see[k] = charging_sternglass(e[i] - au) * phi[k];
-        k++;
+        phi[i] = 0.25 * flux_eval(&fc, e[i]) * 1e4;
+        see[i] = charging_sternglass(e[i] + u) * phi[i]; /* at the impact energy */
     }
-    double je = q * trapezoid_integrate(e, phi, k);
-    double jsee = q * trapezoid_integrate(e, see, k);
+    double je = q * trapezoid_integrate(e, phi, SC_BALANCE_POINTS);
+    double jsee = q * trapezoid_integrate(e, see, SC_BALANCE_POINTS);
     double ti = p->te_ev + LP_EPS;
-    double ji = q * p->density * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG)) *
-                sqrt(fmax(0.0, 1.0 - u / ti));
-    return ji + jsee - je;
+    double ji0 = q * p->density * sqrt(q * ti / (2.0 * LP_PI * LP_PROTON_MASS_KG));
+    if (u > 0.0) /* ions repelled, secondaries below U return (§6.3) */
+        return ji0 * exp(-u / ti) + jsee * exp(-u / SEE_T_EV) - je;
+    return ji0 * sqrt(1.0 - u / ti) + jsee - je;
 }
 
 static double shadow_fn(double u, void *ctx)
@@ -180,8 +177,22 @@ double sim_usc_truth(const sim_plasma *p, int sunlit)
     if (!isfinite(p->density) || !isfinite(p->kappa) || !isfinite(p->te_ev))
         return NAN;
     sim_plasma c = *p;
+    double f0 = shadow_fn(0.0, &c);
+    if (f0 > 0.0) {
+        /* more secondaries and ions than electrons at 0 V: the spacecraft
+         * charges positive until the returning secondaries balance it */
+        double lo = 0.0, hi = 0.25, fhi = shadow_fn(hi, &c);
+        while (fhi > 0.0 && hi < SC_SHADOW_U_MAX) {
+            lo = hi;
+            hi *= 2.0;
+            fhi = shadow_fn(hi, &c);
+        }
+        if (fhi > 0.0)
+            return NAN;
+        return brent_root(shadow_fn, &c, lo, hi, SC_BRENT_XTOL, SC_BRENT_MAXITER, NULL);
+    }
     double lo = SC_SHADOW_U_MIN, hi = 0.0;
-    double flo = shadow_fn(lo, &c), fhi = shadow_fn(hi, &c);
+    double flo = shadow_fn(lo, &c), fhi = f0;
     for (int k = 0; k < SC_BRACKET_TRIES && (flo > 0) == (fhi > 0); k++) {
         lo *= SC_BRACKET_GROW;
         flo = shadow_fn(lo, &c);

@@ -47,19 +47,23 @@ double sim_plasma_flux(const sim_plasma *p, double energy_ev);
 double sim_maxwell_flux(double n, double te_ev, double energy_ev);
 
 /* Current balance J_i + J_see - J_e (A/m^2) of a shadowed spacecraft at
- * U < 0 in the ambient plasma: electrons of ambient energy E > |U| reach it
- * (J_e, and J_see with the Sternglass yield at the impact energy E - |U|),
- * ions at T_i = te_ev (the charging model of docs/physics.md §6 written in the
- * ambient parameters; for a kappa plasma it equals
+ * U in the ambient plasma. U < 0: electrons of ambient energy E > |U| reach
+ * it (J_e, and J_see with the Sternglass yield at the impact energy E - |U|),
+ * ions at T_i = te_ev attracted (the charging model of docs/physics.md §6
+ * written in the ambient parameters; for a kappa plasma it equals
  * charging_current_balance(n, kappa, T - U/(kappa - 1.5), U), the spectrum
- * a spacecraft at U measures). */
+ * a spacecraft at U measures). U > 0 (§6.3): every ambient electron reaches
+ * it at E + U, ions are repelled (Boltzmann, exp(-U/T_i)) and only
+ * exp(-U/SEE_T_EV) of the secondaries escape. */
 double sim_shadow_balance(const sim_plasma *p, double u);
 
 /* U_sc of the charging model (physics/charging.h, docs/physics.md §6) for the
  * ambient plasma: sunlit, the J-U inversion of the electron current of the
  * ambient spectrum (100-point Simpson over 10 eV..20 keV, as the pipeline's
- * refit); shadowed, the root of sim_shadow_balance. NaN where the model has
- * no root. */
+ * refit); shadowed, the root of sim_shadow_balance that a spacecraft charging
+ * from 0 V reaches: the first one below 0 V when the balance is negative at
+ * 0 V, the first one above when it is positive (hot plasma-sheet electrons
+ * whose secondary yield exceeds 1). NaN where the model has no root. */
 double sim_usc_truth(const sim_plasma *p, int sunlit);
 
 #endif

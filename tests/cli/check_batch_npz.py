@@ -87,6 +87,15 @@ def check_status_and_time(f, nr):
     usc_first = f["rows_spacecraft_potential"][first_row]
     if np.any(np.isfinite(usc_first[np.isin(st, [3, 4, 5])])):
         fail("a sweep with a U_sc status has a U_sc")
+    # how U_sc was obtained (docs/npz.md): 0-4 in consistent physics, none
+    # without its U_sc
+    meth = f["spec_spacecraft_potential_method"]
+    if meth.min() < 0 or meth.max() > 4:
+        fail("spec_spacecraft_potential_method outside 0-4")
+    if str(f["meta_physics"]) == "reference" and meth.any():
+        fail("a reference-physics NPZ has a U_sc method")
+    if np.any(~np.isfinite(usc_first[meth > 0])):
+        fail("a U_sc method without its U_sc")
     flags = f["spec_fit_flags"]
     if flags.min() < 0 or flags.max() >= 1 << len(FLAG_NAMES):
         fail("spec_fit_flags has unknown bits")
