@@ -766,10 +766,28 @@ LP_HD_NOINLINE int scb_solve_scan(const scb_sweep *sw, const scb_config *c, doub
     return 0;
 }
 
+/* The cold fit at 0 V of a shadowed start, shared by both branches (x0:
+ * NULL, or a cache that is NaN until the first fit fills it). */
+LP_HD void scb_fit_at_zero(const scb_sweep *sw, const scb_config *c, double *x0, double *x)
+{
+    if (x0 && !isnan(x0[0])) {
+        x[0] = x0[0];
+        x[1] = x0[1];
+        return;
+    }
+    scb_fit_at(sw, c, 0.0, 0, x);
+    if (x0) {
+        x0[0] = x[0];
+        x0[1] = x[1];
+    }
+}
+
 /* The self-consistent U of one sweep under its model (sw->core_w):
- * returns 1 with x, n, dev, u; *dev also when it fails. */
+ * returns 1 with x, n, dev, u; *dev also when it fails. x0: the cache of
+ * scb_fit_at_zero (NULL: none). */
 LP_HD_NOINLINE int scb_fixed_point(const scb_sweep *sw, const scb_config *c, double u_start,
-                                   double *x, double *n, double *dev, double *u, int *it)
+                                   double *x0, double *x, double *n, double *dev, double *u,
+                                   int *it)
 {
     int ok = 0;
     /* a fixed-point start (u_start when finite; shadowed: -3 T_e of a fit
@@ -780,9 +798,9 @@ LP_HD_NOINLINE int scb_fixed_point(const scb_sweep *sw, const scb_config *c, dou
         scb_fit_at(sw, c, u0, 0, x);
     } else if (!sw->sunlit && sw->positive) {
         u0 = 0.0; /* the positive branch's root lies within a few volts of 0 */
-        scb_fit_at(sw, c, u0, 0, x);
+        scb_fit_at_zero(sw, c, x0, x);
     } else if (!sw->sunlit) {
-        scb_fit_at(sw, c, 0.0, 0, x);
+        scb_fit_at_zero(sw, c, x0, x);
         double te = kappa_temperature_ev(x[0], pow(10.0, x[1]));
         u0 = isfinite(te) && te > 0.0 ? -3.0 * te : -10.0;
     }
@@ -918,7 +936,7 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
     m.core_ratio = c->core_ratio;
     double x[2], n = NAN, dev = NAN, u = NAN;
     int it = 0;
-    if (!scb_fixed_point(&m, c, u0, x, &n, &dev, &u, &it))
+    if (!scb_fixed_point(&m, c, u0, NULL, x, &n, &dev, &u, &it))
         return 0;
     for (int round = 0; round < SCB_CORE_ROUNDS; round++) {
         double sc = round ? 0.25 : SCB_CORE_GRID_STEP; /* steps in units of the prior's σ */
@@ -1066,13 +1084,13 @@ LP_HD_NOINLINE int scb_sunlit_interval(const scb_sweep *sw, const scb_config *c,
 }
 
 /* The estimate of one sweep on one charging branch (sw->positive) with
- * `used` rows of data. */
+ * `used` rows of data (x0: scb_fit_at_zero's cache). */
 LP_HD_NOINLINE void scb_estimate_branch(const scb_sweep *sw, const scb_config *c, int used,
-                                        scb_result *out)
+                                        double *x0, scb_result *out)
 {
     double x[2], n = NAN, dev = NAN, u = NAN;
     int it = 0;
-    int ok = scb_fixed_point(sw, c, NAN, x, &n, &dev, &u, &it);
+    int ok = scb_fixed_point(sw, c, NAN, x0, x, &n, &dev, &u, &it);
     out->iterations = it;
     out->deviance = dev;
     int dof = used - 3;
@@ -1146,7 +1164,8 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
         out->status = SCB_NO_DATA;
         return;
     }
-    scb_estimate_branch(sw, c, used, out);
+    double x0[2] = {NAN, NAN};
+    scb_estimate_branch(sw, c, used, x0, out);
     out->u_own_sigma = out->u_sigma;
     /* the positive branch: only a plain kappa fixed point (the core prior
      * and the unseen-electron sigma are the negative branch's) */
@@ -1157,7 +1176,7 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     scb_result p;
     memset(&p, 0, sizeof p);
     p.u_sc = p.u_sigma = NAN;
-    scb_estimate_branch(&m, c, used, &p);
+    scb_estimate_branch(&m, c, used, x0, &p);
     int it = out->iterations + p.iterations;
     if (p.status != SCB_OK || p.method != SCB_METHOD_KAPPA || p.u_model_sigma > 0.0 ||
         !isfinite(p.u_sigma)) {
