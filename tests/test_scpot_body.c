@@ -82,6 +82,38 @@ static void test_charging_pieces(void **state)
         isnan(scb_charging_scaled(SCB_SHADOW_POSITIVE, 4e6, 4.0, th, NAN, 0.0, 1.0, 0.0, 1.0)));
 }
 
+/* The Levenberg-Marquardt Jacobian (scb_shape_jac) = central differences
+ * of scb_shape in κ and ln θ, kappa alone and with a Maxwellian core, at
+ * U of both signs. */
+static void test_shape_jacobian(void **state)
+{
+    (void)state;
+    scb_sweep sw;
+    make_sweep(0, 4e6, 4.0, 18.0, -40.0, 3, &sw);
+    for (int core = 0; core < 2; core++) {
+        sw.core_w = core ? 19.0 : 0.0;
+        sw.core_ratio = 6.0;
+        for (double u = -60.0; u <= 10.0; u += 35.0) {
+            double kappa = 3.3, theta = kappa_theta_from_temperature(kappa, 40.0);
+            double a[LP_N_ENERGIES], ak[LP_N_ENERGIES], at[LP_N_ENERGIES];
+            double ap[LP_N_ENERGIES], am[LP_N_ENERGIES], b[LP_N_ENERGIES];
+            scb_shape_jac(&sw, kappa, theta, u, a, ak, at);
+            scb_shape(&sw, kappa, theta, u, b);
+            const double h = 1e-5;
+            for (int i = 0; i < sw.n_rows; i++)
+                assert_close(a[i], b[i], 1e-13, 0);
+            scb_shape(&sw, kappa + h, theta, u, ap);
+            scb_shape(&sw, kappa - h, theta, u, am);
+            for (int i = 0; i < sw.n_rows; i++)
+                assert_close(ak[i], (ap[i] - am[i]) / (2 * h), 1e-6, 1e-12 * a[i]);
+            scb_shape(&sw, kappa, theta * exp(h), u, ap);
+            scb_shape(&sw, kappa, theta * exp(-h), u, am);
+            for (int i = 0; i < sw.n_rows; i++)
+                assert_close(at[i], (ap[i] - am[i]) / (2 * h), 1e-6, 1e-12 * a[i]);
+        }
+    }
+}
+
 /* Recovery and calibration over `draws` noise draws of one plasma. */
 static void check_recovery(int sunlit, double n, double kappa, double te, int draws,
                            double max_median_err)
@@ -255,9 +287,10 @@ static void test_backend_matches_body(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_charging_pieces),   cmocka_unit_test(test_recovery_sunlit),
-        cmocka_unit_test(test_recovery_shadowed), cmocka_unit_test(test_status_codes),
-        cmocka_unit_test(test_sigma_near_zero),   cmocka_unit_test(test_backend_matches_body),
+        cmocka_unit_test(test_charging_pieces),      cmocka_unit_test(test_shape_jacobian),
+        cmocka_unit_test(test_recovery_sunlit),      cmocka_unit_test(test_recovery_shadowed),
+        cmocka_unit_test(test_status_codes),         cmocka_unit_test(test_sigma_near_zero),
+        cmocka_unit_test(test_backend_matches_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
