@@ -137,13 +137,13 @@ static void check_recovery(int sunlit, double n, double kappa, double te, int dr
          * branch, and a sigma that spans both (docs/physics-modes.md "Two
          * charging branches") */
         double est = r.u_sc, sig = r.u_sigma;
-        if (isfinite(r.u_alt)) {
+        if (isfinite(r.alt.u_sc)) {
             two++;
             assert_int_equal(r.method, SCB_METHOD_TWO_OPEN);
-            assert_true(r.u_sc < 0.0 && r.u_alt > 0.0);
-            assert_true(r.u_sigma >= 0.5 * (r.u_alt - r.u_sc));
-            est = u > 0.0 ? r.u_alt : r.u_sc;
-            sig = u > 0.0 ? r.u_alt_sigma : r.u_own_sigma;
+            assert_true(r.u_sc < 0.0 && r.alt.u_sc > 0.0);
+            assert_true(r.u_sigma >= 0.5 * (r.alt.u_sc - r.u_sc));
+            est = u > 0.0 ? r.alt.u_sc : r.u_sc;
+            sig = u > 0.0 ? r.alt.u_sigma : r.u_own_sigma;
         } else {
             assert_true(r.u_own_sigma == r.u_sigma);
         }

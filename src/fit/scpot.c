@@ -59,8 +59,8 @@ static lp_status estimate(fit_session *sess, const er_instrument *inst, const sc
         o->status = SCPOT_OK;
         o->u_sigma = NAN;
         o->method = 0;
-        o->u_own_sigma = o->u_alt = o->u_alt_sigma = NAN;
-        o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
+        o->u_own_sigma = NAN;
+        o->alt = USC_CANDIDATE_NONE;
         if (sweeps[i].sunlit < 0) {
             o->status = SCPOT_NO_GEOMETRY;
             continue;
@@ -168,7 +168,8 @@ static int consistent_prepare(const er_instrument *inst, const scpot_sweep *in, 
 static void consistent_result(const scb_result *r, scpot_result *o)
 {
     o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
-    o->u_own_sigma = o->u_alt = o->u_alt_sigma = o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
+    o->u_own_sigma = NAN;
+    o->alt = USC_CANDIDATE_NONE;
     o->method = 0;
     switch (r->status) {
     case SCB_OK: o->status = SCPOT_OK; break;
@@ -185,29 +186,25 @@ static void consistent_result(const scb_result *r, scpot_result *o)
     o->kappa = r->kappa;
     o->method = r->method;
     o->u_own_sigma = r->u_own_sigma;
-    o->u_alt = r->u_alt;
-    o->u_alt_sigma = r->u_alt_sigma;
-    o->alt_te_ev = r->alt_te_ev;
-    o->alt_density = r->alt_density;
-    o->alt_kappa = r->alt_kappa;
+    o->alt = r->alt;
 }
 
 void scpot_result_choose(scpot_result *r, int take_alt)
 {
-    if (!isfinite(r->u_alt))
+    if (!isfinite(r->alt.u_sc))
         return;
     r->method = SCB_METHOD_TWO_CHOSEN;
     if (take_alt) {
-        r->u_sc = r->u_alt;
-        r->u_sigma = r->u_alt_sigma;
-        r->te_ev = r->alt_te_ev;
-        r->density = r->alt_density;
-        r->kappa = r->alt_kappa;
+        r->u_sc = r->alt.u_sc;
+        r->u_sigma = r->alt.u_sigma;
+        r->te_ev = r->alt.te_ev;
+        r->density = r->alt.density;
+        r->kappa = r->alt.kappa;
     } else {
         r->u_sigma = r->u_own_sigma;
     }
     r->u_own_sigma = r->u_sigma;
-    r->u_alt = r->u_alt_sigma = r->alt_te_ev = r->alt_density = r->alt_kappa = NAN;
+    r->alt = USC_CANDIDATE_NONE;
 }
 
 lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrument *inst,
@@ -224,8 +221,8 @@ lp_status scpot_session_estimate_consistent(fit_session *sess, const er_instrume
         for (size_t i = 0; i < n; i++) {
             scpot_result *o = &out[i];
             o->u_sc = o->u_sigma = o->te_ev = o->density = o->kappa = NAN;
-            o->u_own_sigma = o->u_alt = o->u_alt_sigma = NAN;
-            o->alt_te_ev = o->alt_density = o->alt_kappa = NAN;
+            o->u_own_sigma = NAN;
+            o->alt = USC_CANDIDATE_NONE;
             o->method = 0;
             if (sweeps[i].sunlit < 0)
                 o->status = SCPOT_NO_GEOMETRY;

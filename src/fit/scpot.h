@@ -40,9 +40,10 @@ typedef struct {
     double u_sigma; /* 1-sigma of u_sc (V); NaN in reference mode */
     int method;     /* consistent: how U_sc was obtained (SCB_METHOD_*, fit/scpot_body.h) */
     /* consistent, shadowed: a second self-consistent potential on the
-     * positive charging branch (NaN: none; scb_result.u_alt). u_sigma then
-     * spans both; u_own_sigma is u_sc's alone. */
-    double u_own_sigma, u_alt, u_alt_sigma, alt_te_ev, alt_density, alt_kappa;
+     * positive charging branch (alt.u_sc NaN: none; scb_result.alt).
+     * u_sigma then spans both; u_own_sigma is u_sc's alone. */
+    double u_own_sigma;
+    usc_candidate alt;
 } scpot_result;
 
 /* Take the positive-branch alternative of r as its U_sc (with its own fit

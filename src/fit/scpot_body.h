@@ -39,6 +39,7 @@
 #include "core/hostdev.h"
 #include "physics/charging.h"
 #include "physics/kappa_model.h"
+#include "fit/fit_types.h"
 #include "fit/kappa_fit.h" /* KAPPA_* bounds */
 
 #define SCB_GRID_KAPPA 6
@@ -120,10 +121,11 @@ typedef struct {
     double u_model_sigma; /* the part of u_sigma from the unseen electrons (0: none) */
     /* shadowed, two self-consistent potentials (a kappa spectrum measured at
      * U looks like a hotter kappa at 0 V, docs/physics-modes.md "Two
-     * charging branches"): u_sc is the negative one, u_alt (NaN: none) the
-     * positive one with its own fit; u_sigma then spans both, u_own_sigma
-     * is u_sc's alone */
-    double u_own_sigma, u_alt, u_alt_sigma, alt_density, alt_kappa, alt_te_ev;
+     * charging branches"): u_sc is the negative one, alt (alt.u_sc NaN:
+     * none) the positive one with its own fit; u_sigma then spans both,
+     * u_own_sigma is u_sc's alone */
+    double u_own_sigma;
+    usc_candidate alt;
     int method; /* SCB_METHOD_*: how u_sc was obtained */
     int iterations;
     scb_status status;
@@ -1203,8 +1205,8 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     memset(out, 0, sizeof *out);
     out->u_sc = out->u_sigma = out->density = out->kappa = out->theta = out->te_ev = NAN;
     out->deviance = out->phi = NAN;
-    out->u_own_sigma = out->u_alt = out->u_alt_sigma = NAN;
-    out->alt_density = out->alt_kappa = out->alt_te_ev = NAN;
+    out->u_own_sigma = NAN;
+    out->alt = USC_CANDIDATE_NONE;
     int used = 0;
     double total = 0.0;
     for (int i = 0; i < sw->n_rows; i++)
@@ -1238,17 +1240,12 @@ LP_HD void scb_estimate(const scb_sweep *sw, const scb_config *c, scb_result *ou
     if (out->status != SCB_OK) { /* the positive branch alone */
         *out = p;
         out->u_own_sigma = p.u_sigma;
-        out->u_alt = out->u_alt_sigma = NAN;
-        out->alt_density = out->alt_kappa = out->alt_te_ev = NAN;
+        out->alt = USC_CANDIDATE_NONE;
         out->iterations = it;
         return;
     }
     out->iterations = it;
-    out->u_alt = p.u_sc;
-    out->u_alt_sigma = p.u_sigma;
-    out->alt_density = p.density;
-    out->alt_kappa = p.kappa;
-    out->alt_te_ev = p.te_ev;
+    out->alt = (usc_candidate){p.u_sc, p.u_sigma, p.te_ev, p.density, p.kappa};
     out->method = SCB_METHOD_TWO_OPEN;
     /* either may be the truth: the sigma spans both (a two-point mixture) */
     double half = 0.5 * fabs(p.u_sc - out->u_sc);

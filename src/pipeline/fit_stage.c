@@ -39,7 +39,7 @@ static int fit_stage_has_footpoint(const day_work *d, size_t sweep)
     return 0;
 }
 
-/* Shadowed sweeps with two self-consistent U_sc (scpot_result.u_alt,
+/* Shadowed sweeps with two self-consistent U_sc (scpot_result.alt,
  * docs/physics-modes.md "Two charging branches") and a footpoint: the loss
  * cone is fitted at the positive one too and the fit with the lower chi2
  * keeps its U_sc (both see the same bins: U_sc masks only rows below it).
@@ -50,7 +50,7 @@ static lp_status fit_stage_choose(batch_context *ctx, day_work *d, size_t first,
 {
     size_t m = 0;
     for (size_t k = 0; k < n; k++)
-        m += isfinite(d->usc[k].u_alt) && fit_stage_has_footpoint(d, first + k);
+        m += isfinite(d->usc[k].alt.u_sc) && fit_stage_has_footpoint(d, first + k);
     if (m == 0)
         return LP_OK;
     size_t *idx = malloc(m * sizeof *idx);
@@ -64,11 +64,11 @@ static lp_status fit_stage_choose(batch_context *ctx, day_work *d, size_t first,
     }
     m = 0;
     for (size_t k = 0; k < n; k++)
-        if (isfinite(d->usc[k].u_alt) && fit_stage_has_footpoint(d, first + k))
+        if (isfinite(d->usc[k].alt.u_sc) && fit_stage_has_footpoint(d, first + k))
             idx[m++] = k;
 #pragma omp parallel for schedule(dynamic, 8)
     for (size_t j = 0; j < m; j++)
-        fit_stage_prepare(ctx, d, first, idx[j], d->usc[idx[j]].u_alt, &ls[j]);
+        fit_stage_prepare(ctx, d, first, idx[j], d->usc[idx[j]].alt.u_sc, &ls[j]);
     lp_status st = fit_session_losscone(ctx->session, ls, m, lr, err);
     for (size_t j = 0; st == LP_OK && j < m; j++) {
         size_t k = idx[j];

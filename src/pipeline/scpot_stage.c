@@ -33,8 +33,8 @@ lp_status scpot_stage_run(batch_context *ctx, day_work *d, size_t first, size_t 
     double t0 = progress_now();
     if (o->u_spacecraft_set) {
         for (size_t k = 0; k < n; k++)
-            d->usc[k] = (scpot_result){
-                o->u_spacecraft, NAN, NAN, NAN, SCPOT_OK, NAN, 0, NAN, NAN, NAN, NAN, NAN, NAN};
+            d->usc[k] = (scpot_result){o->u_spacecraft,   NAN, NAN, NAN, SCPOT_OK, NAN, 0, NAN,
+                                       USC_CANDIDATE_NONE};
         ctx->stage_s[STAGE_SCPOT] += progress_now() - t0;
         return LP_OK;
     }
