@@ -951,9 +951,12 @@ LP_HD_NOINLINE double scb_core_search(const scb_sweep *sw, const scb_config *c, 
     return p0;
 }
 
-/* g(U) of the halo + core model fitted at u (x warm in/out; n out). */
+/* g(U) of the halo + core model fitted at u (x warm in/out; n out); with
+ * hint (not NaN) the balance root is searched near it first (the rounds and
+ * the Laplace stencil, where U moves little; ~3x fewer balance sums than
+ * the scan from 0 V), the final g without one (the first stable root). */
 LP_HD_NOINLINE double scb_core_g(const scb_sweep *sw, const scb_config *c, double lf, double lr,
-                                 double u, double *x, double *n, double *dev)
+                                 double u, double hint, double *x, double *n, double *dev)
 {
     scb_sweep m = *sw;
     double f = exp(lf);
@@ -961,7 +964,7 @@ LP_HD_NOINLINE double scb_core_g(const scb_sweep *sw, const scb_config *c, doubl
     m.core_ratio = exp(lr);
     *dev = scb_fit_at(&m, c, u, 1, x);
     scb_profile(&m, x[0], pow(10.0, x[1]), u, n);
-    return *dev < 1e29 ? scb_charging(&m, *n, x[0], pow(10.0, x[1]), NAN) : NAN;
+    return *dev < 1e29 ? scb_charging(&m, *n, x[0], pow(10.0, x[1]), hint) : NAN;
 }
 
 /* The solar-wind core prior (docs/physics-modes.md "Unseen core"): the
@@ -1013,7 +1016,7 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
         }
         scb_core_search(sw, c, u, sc * lnff, sc * lnrf, &lf, &lr, x);
         double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
-        double g = scb_core_g(sw, c, lf, lr, u, y, &n1, &d1);
+        double g = scb_core_g(sw, c, lf, lr, u, u, y, &n1, &d1);
         if (!isfinite(g))
             break;
         double du = 0.7 * (g - u);
@@ -1021,7 +1024,7 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
         if (fabs(du) < SCB_FP_TOL_V * 25.0 + 1e-3 * fabs(u))
             break;
     }
-    double g0 = scb_core_g(sw, c, lf, lr, u, x, &n, &dev);
+    double g0 = scb_core_g(sw, c, lf, lr, u, NAN, x, &n, &dev);
     if (!isfinite(g0) || !(dev < 1e29))
         return 0;
     m.core_w = (1.0 - exp(lf)) / exp(lf);
@@ -1036,12 +1039,12 @@ LP_HD_NOINLINE int scb_core_prior(const scb_sweep *sw, const scb_config *c, int 
     for (int k = 0; k < 9; k++) {
         double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
         double lf1 = lf + hf * (k / 3 - 1), lr1 = lr + hr * (k % 3 - 1);
-        gv[k] = scb_core_g(sw, c, lf1, lr1, u, y, &n1, &d1);
+        gv[k] = scb_core_g(sw, c, lf1, lr1, u, g0, y, &n1, &d1);
         double zf = (lf1 - log(c->core_frac)) / lnff, zr = (lr1 - log(c->core_ratio)) / lnrf;
         pv[k] = d1 < 1e29 ? d1 + zf * zf + zr * zr : NAN;
     }
     double y[2] = {x[0], x[1]}, n1 = NAN, d1 = NAN;
-    double gu = scb_core_g(sw, c, lf, lr, u + 1.0, y, &n1, &d1);
+    double gu = scb_core_g(sw, c, lf, lr, u + 1.0, g0, y, &n1, &d1);
     double dgu = isfinite(gu) ? gu - g0 : 0.0;
     double amp = dgu < 0.9 ? 1.0 / (1.0 - dgu) : 10.0; /* dU/dg at the fixed point */
     double hff = (pv[7] - 2.0 * pv[4] + pv[1]) / (hf * hf);
