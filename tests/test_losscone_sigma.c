@@ -152,11 +152,49 @@ static void test_bound_and_no_fit(void **state)
     free(sw);
 }
 
+/* U_sc's part of the sigma never silently vanishes: with σ(U_sc) so large
+ * that U_sc + 2σ leaves no energy row, the slope dU/dU_sc comes from a
+ * smaller step (before, that side's missing fit dropped the part: σ was
+ * the profile's alone, tens of volts for a 12 kV U_sc uncertainty). */
+static void test_usc_part_without_a_side(void **state)
+{
+    (void)state;
+    er_instrument in;
+    sim_standard_instrument(&in);
+    losscone_settings s;
+    losscone_settings_init(&s);
+    s.method = FIT_METHOD_COUNTS;
+    double *lhs = malloc(sizeof(double) * 3 * (size_t)s.lhs_samples);
+    losscone_sweep *sw = malloc(sizeof *sw);
+    assert_non_null(lhs);
+    assert_non_null(sw);
+    losscone_lhs_samples(&s, lhs);
+    int checked = 0;
+    for (int k = 0; k < 20; k++) {
+        wake_sweep(&in, k, -600.0, 1.0, 1.0, sw);
+        losscone_result res;
+        losscone_fit_one(&s, lhs, sw, &res);
+        if (res.status != LC_FITTED)
+            continue;
+        double est = NAN;
+        double alone = losscone_u_sigma(&s, sw, &res, NAN, &est);
+        double with = losscone_u_sigma(&s, sw, &res, 12000.0, &est);
+        print_message("sweep %d: sigma %.1f V alone, %.1f V with sigma(U_sc) = 12 kV\n", k, alone,
+                      with);
+        assert_true(isfinite(with) && with > alone + 100.0);
+        checked++;
+    }
+    assert_true(checked >= 15);
+    free(sw);
+    free(lhs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wake_profile_mean),
         cmocka_unit_test(test_bound_and_no_fit),
+        cmocka_unit_test(test_usc_part_without_a_side),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

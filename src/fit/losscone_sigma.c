@@ -22,6 +22,7 @@
  * (docs/performance.md "Wake: the profile mean") */
 #define LCS_GRID 15
 #define LCS_GRID_SPAN 2.0
+#define LCS_SLOPE_TRIES 4 /* dU/dU_sc: the step halved up to 3 times */
 
 /* chi2 at u with r re-fitted exactly (the amplitude held). The counts
  * objective re-fits the beam amplitude too, then r again: the beam's
@@ -159,11 +160,22 @@ double losscone_u_sigma(const losscone_settings *s, const losscone_sweep *sw,
                     &stat);
     double sys = 0.0;
     if (isfinite(usc_sigma) && usc_sigma > 0.0) {
-        double d = fmax(2.0 * usc_sigma, 0.2);
-        double up = refit_u(s, all, r, sw->u_sc + d, p);
-        double um = refit_u(s, all, r, sw->u_sc - d, p);
-        if (isfinite(up) && isfinite(um))
-            sys = (up - um) / (2.0 * d) * usc_sigma;
+        /* dU/dU_sc over ±2σ(U_sc); where a side has no fit (U_sc + d above
+         * the lowest energy: no bins), halved steps, then the side that has
+         * one, and without any 1 (the beam moves with U_sc − U): never a
+         * silent 0 (docs/decisions.md "U_surface sigma: U_sc's part") */
+        double d = fmax(2.0 * usc_sigma, 0.2), slope = NAN;
+        for (int k = 0; k < LCS_SLOPE_TRIES && isnan(slope); k++, d *= 0.5) {
+            double up = refit_u(s, all, r, sw->u_sc + d, p);
+            double um = refit_u(s, all, r, sw->u_sc - d, p);
+            if (isfinite(up) && isfinite(um))
+                slope = (up - um) / (2.0 * d);
+            else if (k == LCS_SLOPE_TRIES - 1)
+                slope = isfinite(up)   ? (up - r->u_surface) / d
+                        : isfinite(um) ? (r->u_surface - um) / d
+                                       : 1.0;
+        }
+        sys = slope * usc_sigma;
     }
     sigma = sqrt(stat * stat + sys * sys);
     if (estimate && isfinite(sigma))
