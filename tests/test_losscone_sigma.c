@@ -73,26 +73,48 @@ static void wake_sweep(const er_instrument *in, int k, double u, double r, doubl
                            (uint64_t)k, sw);
 }
 
+/* What each test fits with: the standard instrument, the counts
+ * objective's settings, their Latin-hypercube samples and a sweep buffer. */
+typedef struct {
+    er_instrument in;
+    losscone_settings s;
+    double *lhs;
+    losscone_sweep *sw;
+} wake_bench;
+
+static void wake_bench_open(wake_bench *w)
+{
+    sim_standard_instrument(&w->in);
+    losscone_settings_init(&w->s);
+    w->s.method = FIT_METHOD_COUNTS;
+    w->lhs = malloc(sizeof(double) * 3 * (size_t)w->s.lhs_samples);
+    w->sw = malloc(sizeof *w->sw);
+    assert_non_null(w->lhs);
+    assert_non_null(w->sw);
+    losscone_lhs_samples(&w->s, w->lhs);
+}
+
+static void wake_bench_close(wake_bench *w)
+{
+    free(w->sw);
+    free(w->lhs);
+}
+
 static void test_wake_profile_mean(void **state)
 {
     (void)state;
-    er_instrument in;
-    sim_standard_instrument(&in);
-    losscone_settings s;
-    losscone_settings_init(&s);
-    s.method = FIT_METHOD_COUNTS;
-    double *lhs = malloc(sizeof(double) * 3 * (size_t)s.lhs_samples);
-    losscone_sweep *sw = malloc(sizeof *sw);
-    assert_non_null(lhs);
-    assert_non_null(sw);
-    losscone_lhs_samples(&s, lhs);
+    wake_bench w;
+    wake_bench_open(&w);
+    const losscone_settings s = w.s;
+    const double *lhs = w.lhs;
+    losscone_sweep *sw = w.sw;
     double err_fit[N_SWEEPS], err_est[N_SWEEPS];
     int n = 0, within = 0, within3 = 0;
     for (int k = 0; k < N_SWEEPS; k++) {
         double g[4];
         rng_uniform4(rng_make_key(5, (uint64_t)k), 3, 0, 0, 0, g);
         double u = -750.0 + 300.0 * g[0], r = 0.95 + 0.1 * g[1], a = 0.2 + 1.3 * g[2];
-        wake_sweep(&in, k, u, r, a, sw);
+        wake_sweep(&w.in, k, u, r, a, sw);
         losscone_result res;
         losscone_fit_one(&s, lhs, sw, &res);
         if (res.status != LC_FITTED)
@@ -119,8 +141,7 @@ static void test_wake_profile_mean(void **state)
     /* calibrated: issue #15's 55-82 % within 1 sigma, and few beyond 3 */
     assert_true(frac >= 0.55 && frac <= 0.82);
     assert_true(frac3 >= 0.9);
-    free(sw);
-    free(lhs);
+    wake_bench_close(&w);
 }
 
 /* A fit whose U sits on a bound keeps it (pipeline/results.c flags it), and
@@ -159,19 +180,14 @@ static void test_bound_and_no_fit(void **state)
 static void test_usc_part_without_a_side(void **state)
 {
     (void)state;
-    er_instrument in;
-    sim_standard_instrument(&in);
-    losscone_settings s;
-    losscone_settings_init(&s);
-    s.method = FIT_METHOD_COUNTS;
-    double *lhs = malloc(sizeof(double) * 3 * (size_t)s.lhs_samples);
-    losscone_sweep *sw = malloc(sizeof *sw);
-    assert_non_null(lhs);
-    assert_non_null(sw);
-    losscone_lhs_samples(&s, lhs);
+    wake_bench w;
+    wake_bench_open(&w);
+    const losscone_settings s = w.s;
+    const double *lhs = w.lhs;
+    losscone_sweep *sw = w.sw;
     int checked = 0;
     for (int k = 0; k < 20; k++) {
-        wake_sweep(&in, k, -600.0, 1.0, 1.0, sw);
+        wake_sweep(&w.in, k, -600.0, 1.0, 1.0, sw);
         losscone_result res;
         losscone_fit_one(&s, lhs, sw, &res);
         if (res.status != LC_FITTED)
@@ -185,8 +201,7 @@ static void test_usc_part_without_a_side(void **state)
         checked++;
     }
     assert_true(checked >= 15);
-    free(sw);
-    free(lhs);
+    wake_bench_close(&w);
 }
 
 int main(void)

@@ -48,24 +48,24 @@ static int fit_stage_has_footpoint(const day_work *d, size_t sweep)
 static lp_status fit_stage_choose(batch_context *ctx, day_work *d, size_t first, size_t n,
                                   lp_error *err)
 {
-    size_t m = 0;
+    size_t *idx = malloc((n ? n : 1) * sizeof *idx), m = 0;
+    if (!idx)
+        return lp_error_set(err, LP_ERR_NOMEM, "out of memory (%zu sweeps)", n);
     for (size_t k = 0; k < n; k++)
-        m += isfinite(d->usc[k].alt.u_sc) && fit_stage_has_footpoint(d, first + k);
-    if (m == 0)
+        if (isfinite(d->usc[k].alt.u_sc) && fit_stage_has_footpoint(d, first + k))
+            idx[m++] = k;
+    if (m == 0) {
+        free(idx);
         return LP_OK;
-    size_t *idx = malloc(m * sizeof *idx);
+    }
     losscone_sweep *ls = malloc(m * sizeof *ls);
     losscone_result *lr = malloc(m * sizeof *lr);
-    if (!idx || !ls || !lr) {
+    if (!ls || !lr) {
         free(idx);
         free(ls);
         free(lr);
         return lp_error_set(err, LP_ERR_NOMEM, "out of memory (%zu alternative fits)", m);
     }
-    m = 0;
-    for (size_t k = 0; k < n; k++)
-        if (isfinite(d->usc[k].alt.u_sc) && fit_stage_has_footpoint(d, first + k))
-            idx[m++] = k;
 #pragma omp parallel for schedule(dynamic, 8)
     for (size_t j = 0; j < m; j++)
         fit_stage_prepare(ctx, d, first, idx[j], d->usc[idx[j]].alt.u_sc, &ls[j]);
