@@ -100,27 +100,30 @@ static void wake_bench_close(wake_bench *w)
     free(w->lhs);
 }
 
+/* Simulate sweep k at (u, r, a) into w->sw and fit it: 1 when fitted. */
+static int wake_bench_fit(wake_bench *w, int k, double u, double r, double a, losscone_result *res)
+{
+    wake_sweep(&w->in, k, u, r, a, w->sw);
+    losscone_fit_one(&w->s, w->lhs, w->sw, res);
+    return res->status == LC_FITTED;
+}
+
 static void test_wake_profile_mean(void **state)
 {
     (void)state;
     wake_bench w;
     wake_bench_open(&w);
-    const losscone_settings s = w.s;
-    const double *lhs = w.lhs;
-    losscone_sweep *sw = w.sw;
     double err_fit[N_SWEEPS], err_est[N_SWEEPS];
     int n = 0, within = 0, within3 = 0;
     for (int k = 0; k < N_SWEEPS; k++) {
         double g[4];
         rng_uniform4(rng_make_key(5, (uint64_t)k), 3, 0, 0, 0, g);
         double u = -750.0 + 300.0 * g[0], r = 0.95 + 0.1 * g[1], a = 0.2 + 1.3 * g[2];
-        wake_sweep(&w.in, k, u, r, a, sw);
         losscone_result res;
-        losscone_fit_one(&s, lhs, sw, &res);
-        if (res.status != LC_FITTED)
+        if (!wake_bench_fit(&w, k, u, r, a, &res))
             continue;
         double est = NAN;
-        double sigma = losscone_u_sigma(&s, sw, &res, NAN, &est);
+        double sigma = losscone_u_sigma(&w.s, w.sw, &res, NAN, &est);
         assert_true(isfinite(sigma) && sigma > 0.0);
         assert_true(isfinite(est));
         /* no U_sc sigma: the estimate and sigma are the profile's alone */
@@ -182,19 +185,14 @@ static void test_usc_part_without_a_side(void **state)
     (void)state;
     wake_bench w;
     wake_bench_open(&w);
-    const losscone_settings s = w.s;
-    const double *lhs = w.lhs;
-    losscone_sweep *sw = w.sw;
     int checked = 0;
     for (int k = 0; k < 20; k++) {
-        wake_sweep(&w.in, k, -600.0, 1.0, 1.0, sw);
         losscone_result res;
-        losscone_fit_one(&s, lhs, sw, &res);
-        if (res.status != LC_FITTED)
+        if (!wake_bench_fit(&w, k, -600.0, 1.0, 1.0, &res))
             continue;
         double est = NAN;
-        double alone = losscone_u_sigma(&s, sw, &res, NAN, &est);
-        double with = losscone_u_sigma(&s, sw, &res, 12000.0, &est);
+        double alone = losscone_u_sigma(&w.s, w.sw, &res, NAN, &est);
+        double with = losscone_u_sigma(&w.s, w.sw, &res, 12000.0, &est);
         print_message("sweep %d: sigma %.1f V alone, %.1f V with sigma(U_sc) = 12 kV\n", k, alone,
                       with);
         assert_true(isfinite(with) && with > alone + 100.0);
